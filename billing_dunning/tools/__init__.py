@@ -1,0 +1,1 @@
+"""Pure dunning rules: no Odoo import here (tested by the repo-root pytest)."""

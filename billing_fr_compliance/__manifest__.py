@@ -1,0 +1,26 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "French Billing Compliance",
+    "summary": "Legal mentions, posting gate, payment-term limits and Factur-X "
+    "EN16931 for French invoices",
+    "version": "18.0.1.0.0",
+    "category": "Accounting/Localizations",
+    "website": "https://github.com/billing-fr/billing-fr",
+    "author": "Billing FR",
+    "license": "LGPL-3",
+    "depends": ["account", "l10n_fr_account"],
+    "external_dependencies": {
+        "python": ["factur-x", "phonenumbers", "python-stdnum", "saxonche"],
+    },
+    "data": [
+        "security/ir.model.access.csv",
+        "data/billing_fr_rate_data.xml",
+        "views/billing_fr_rate_views.xml",
+        "views/billing_fr_compliance_menus.xml",
+    ],
+    "demo": [
+        "demo/res_partner_demo.xml",
+    ],
+    "installable": True,
+    "application": False,
+}

@@ -1,0 +1,1 @@
+"""Pure French billing rules: no Odoo import here (tested by the repo-root pytest)."""
