@@ -16,6 +16,8 @@
         "security/ir.model.access.csv",
         "data/billing_fr_rate_data.xml",
         "views/billing_fr_rate_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
         "views/billing_fr_compliance_menus.xml",
     ],
     "demo": [

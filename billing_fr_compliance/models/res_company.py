@@ -1,0 +1,81 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+DEFAULT_EARLY_DISCOUNT = "Pas d'escompte pour paiement anticipé."
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"  # l10n_fr adds siret (related to the partner)
+
+    siren = fields.Char(related="partner_id.siren", readonly=False)
+    fr_rcs_kind = fields.Selection(
+        selection=[("rcs", "RCS (company)"), ("rm", "RM (craftsman)"), ("none", "None")],
+        string="Register",
+        default="rcs",
+        help="Trade and companies register (RCS) for companies, trades register (RM) for "
+        "craftsmen.",
+    )
+    fr_rcs_city = fields.Char(
+        string="Register City", help="City of the registry court, printed as 'RCS <city>'."
+    )
+    fr_legal_form = fields.Char(string="Legal Form", help="For instance SAS, SARL, SA or EI.")
+    fr_share_capital = fields.Monetary(string="Share Capital", currency_field="currency_id")
+    fr_vat_on_debits = fields.Boolean(
+        string="VAT on Debits",
+        help="The company opted for paying VAT on debits: invoices print 'Option pour le "
+        "paiement de la taxe d'après les débits'.",
+    )
+    fr_penalty_rate = fields.Float(
+        string="Late Penalty Rate (%)",
+        digits=(5, 2),
+        help="Annual rate of late-payment penalties printed on invoices. Leave 0 to use the "
+        "legal default: the ECB main refinancing rate of the half-year plus 10 points. It "
+        "cannot be below three times the legal interest rate.",
+    )
+    fr_early_discount_text = fields.Char(
+        string="Early Payment Discount",
+        translate=True,
+        default=lambda self: DEFAULT_EARLY_DISCOUNT,
+        help="Wording printed on invoices about early-payment discounts.",
+    )
+    fr_cgv_text = fields.Html(
+        string="General Terms of Sale", translate=True, sanitize_attributes=False
+    )
+    fr_cgv_pdf = fields.Binary(string="General Terms of Sale (PDF)", attachment=True)
+    fr_cgv_pdf_name = fields.Char(string="General Terms of Sale File Name")
+    fr_gate_mode = fields.Selection(
+        selection=[("block", "Block posting"), ("warn", "Warn only"), ("off", "Off")],
+        string="Compliance Check at Posting",
+        default="block",
+        required=True,
+        help="What happens when a customer invoice or credit note lacks a mandatory mention.",
+    )
+
+    @api.constrains("fr_penalty_rate")
+    def _check_fr_penalty_rate(self):
+        for company in self:
+            if not company.fr_penalty_rate:
+                continue
+            floor = company._fr_penalty_rate_floor(fields.Date.context_today(company))
+            if company.fr_penalty_rate < floor:
+                raise ValidationError(
+                    _(
+                        "%(company)s: the late penalty rate %(rate).2f %% is below the legal "
+                        "minimum of %(floor).2f %% (three times the legal interest rate).",
+                        company=company.name,
+                        rate=company.fr_penalty_rate,
+                        floor=floor,
+                    )
+                )
+
+    def _fr_penalty_rate_floor(self, date):
+        """Three times the legal interest rate (professional creditors) in force on date."""
+        return 3 * self.env["billing.fr.rate"]._get_rate("legal_pro", date)
+
+    def _fr_penalty_rate_on(self, date):
+        """The late penalty rate that applies to an invoice issued on ``date``."""
+        self.ensure_one()
+        if self.fr_penalty_rate:
+            return self.fr_penalty_rate
+        return self.env["billing.fr.rate"]._get_rate("ecb_refi", date) + 10.0

@@ -1,0 +1,231 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools import identity
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"  # l10n_fr adds siret
+
+    siren = fields.Char(
+        string="SIREN",
+        size=9,
+        index="btree_not_null",
+        help="French company identification number (9 digits). Taken from the SIRET or the "
+        "French VAT number when left empty.",
+    )
+    billing_customer_type = fields.Selection(
+        selection=[("b2b", "Business (B2B)"), ("b2c", "Private individual (B2C)")],
+        string="Customer Type",
+        compute="_compute_billing_customer_type",
+        help="Derived: a company is a business customer, an individual a private one.",
+    )
+    billing_data_complete = fields.Boolean(
+        string="Invoicing Data Complete",
+        compute="_compute_billing_data_complete",
+        search="_search_billing_data_complete",
+        help="The partner has what a French invoice needs: address, and for French "
+        "businesses the SIREN, for EU businesses the VAT number.",
+    )
+    billing_missing_data = fields.Char(
+        string="Missing Invoicing Data", compute="_compute_billing_data_complete"
+    )
+
+    @api.depends("is_company", "commercial_partner_id.is_company")
+    def _compute_billing_customer_type(self):
+        for partner in self:
+            commercial = partner.commercial_partner_id or partner
+            partner.billing_customer_type = "b2b" if commercial.is_company else "b2c"
+
+    @api.depends(
+        "is_company",
+        "street",
+        "zip",
+        "city",
+        "country_id",
+        "siren",
+        "vat",
+        "commercial_partner_id.siren",
+        "commercial_partner_id.vat",
+        "commercial_partner_id.is_company",
+    )
+    def _compute_billing_data_complete(self):
+        for partner in self:
+            missing = partner._billing_missing_data()
+            partner.billing_missing_data = ", ".join(missing)
+            partner.billing_data_complete = not missing
+
+    def _search_billing_data_complete(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise ValidationError(_("Unsupported search on Invoicing Data Complete."))
+        # the same rules as _billing_missing_data, as one domain on the commercial partner
+        eu_ids = self.env.ref("base.europe").country_ids.ids
+        incomplete = [
+            "|",
+            "|",
+            "|",
+            "|",
+            ("commercial_partner_id.street", "=", False),
+            ("commercial_partner_id.zip", "=", False),
+            ("commercial_partner_id.city", "=", False),
+            ("commercial_partner_id.country_id", "=", False),
+            "&",
+            ("commercial_partner_id.is_company", "=", True),
+            "|",
+            "&",
+            ("commercial_partner_id.country_id.code", "=", "FR"),
+            ("commercial_partner_id.siren", "=", False),
+            "&",
+            ("commercial_partner_id.country_id", "in", eu_ids),
+            ("commercial_partner_id.vat", "=", False),
+        ]
+        if (operator == "=") == value:
+            return ["!", *incomplete]
+        return incomplete
+
+    @api.constrains("siren", "siret", "vat", "country_id")
+    def _check_billing_identity(self):
+        for partner in self:
+            errors = partner._billing_identity_errors()
+            if errors:
+                raise ValidationError("\n".join(errors))
+
+    @api.onchange("vat", "siret")
+    def _onchange_billing_fill_siren(self):
+        for partner in self:
+            if not partner.siren:
+                partner.siren = partner._billing_guess_siren()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._billing_prepare_vals(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if {"phone", "mobile", "siren", "siret", "vat"} & set(vals):
+            for partner in self:
+                partner_vals = dict(vals)
+                partner._billing_prepare_vals(partner_vals)
+                super(ResPartner, partner).write(partner_vals)
+            return True
+        return super().write(vals)
+
+    def _billing_guess_siren(self):
+        self.ensure_one()
+        if self.siret and len(identity.compact(self.siret)) == 14:
+            return identity.compact(self.siret)[:9]
+        return identity.siren_from_vat(self.vat) or False
+
+    def _billing_prepare_vals(self, vals):
+        """Normalise identifiers and phone numbers in ``vals`` before they are written;
+        refuse a phone number that cannot be read, naming the partner and the field."""
+        for fname in ("siren", "siret"):
+            if vals.get(fname):
+                vals[fname] = identity.compact(vals[fname])
+        if not vals.get("siren") and "siren" not in vals and (vals.get("siret") or vals.get("vat")):
+            siret = identity.compact(vals.get("siret") or "")
+            guessed = siret[:9] if len(siret) == 14 else identity.siren_from_vat(vals.get("vat"))
+            if guessed and not (self and self.siren):
+                vals["siren"] = guessed
+        country_code = self._billing_country_code(vals)
+        for fname in ("phone", "mobile"):
+            if vals.get(fname):
+                number, error = identity.normalize_phone(vals[fname], country_code)
+                if error:
+                    raise ValidationError(
+                        _(
+                            "%(partner)s: the %(field)s %(value)s is not a valid phone number "
+                            "for %(country)s.",
+                            partner=vals.get("name") or self.display_name or _("New partner"),
+                            field=self._fields[fname].get_description(self.env)["string"],
+                            value=vals[fname],
+                            country=country_code,
+                        )
+                    )
+                vals[fname] = number
+
+    def _billing_country_code(self, vals):
+        if vals.get("country_id"):
+            return self.env["res.country"].browse(vals["country_id"]).code
+        if self and self.country_id:
+            return self.country_id.code
+        return self.env.company.country_id.code or "FR"
+
+    def _billing_identity_errors(self):
+        """Translated messages for each invalid identifier of this partner."""
+        self.ensure_one()
+        name = self.display_name
+        errors = []
+        siren = self.siren
+        if siren:
+            siren, error = identity.check_siren(siren)
+            if error:
+                errors.append(
+                    _(
+                        "%(partner)s: the SIREN %(value)s is not valid (9 digits with a "
+                        "correct check key).",
+                        partner=name,
+                        value=self.siren,
+                    )
+                )
+                siren = None
+        if self.siret:
+            __, error = identity.check_siret(self.siret, siren)
+            if error == identity.SIRET_SIREN_MISMATCH:
+                errors.append(
+                    _(
+                        "%(partner)s: the SIRET %(value)s does not start with the SIREN %(siren)s.",
+                        partner=name,
+                        value=self.siret,
+                        siren=siren,
+                    )
+                )
+            elif error:
+                errors.append(
+                    _(
+                        "%(partner)s: the SIRET %(value)s is not valid (14 digits with a "
+                        "correct check key).",
+                        partner=name,
+                        value=self.siret,
+                    )
+                )
+        if self.vat and identity.compact(self.vat)[:2] in identity.EU_VAT_PREFIXES:
+            __, error = identity.check_vat(self.vat, siren)
+            if error == identity.VAT_SIREN_MISMATCH:
+                errors.append(
+                    _(
+                        "%(partner)s: the VAT number %(value)s does not match the SIREN %(siren)s.",
+                        partner=name,
+                        value=self.vat,
+                        siren=siren,
+                    )
+                )
+            elif error:
+                errors.append(
+                    _(
+                        "%(partner)s: the VAT number %(value)s is not a valid intra-EU VAT number.",
+                        partner=name,
+                        value=self.vat,
+                    )
+                )
+        return errors
+
+    def _billing_missing_data(self):
+        """Labels of what a French invoice to this partner lacks."""
+        self.ensure_one()
+        commercial = self.commercial_partner_id or self
+        missing = []
+        if not (commercial.street and commercial.zip and commercial.city):
+            missing.append(_("address"))
+        if not commercial.country_id:
+            missing.append(_("country"))
+        if commercial.is_company:
+            if commercial.country_id.code == "FR" and not commercial.siren:
+                missing.append(_("SIREN"))
+            if commercial.country_id in self.env.ref("base.europe").country_ids and (
+                not commercial.vat
+            ):
+                missing.append(_("VAT number"))
+        return missing
