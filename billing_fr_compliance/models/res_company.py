@@ -35,7 +35,6 @@ class ResCompany(models.Model):
     )
     fr_early_discount_text = fields.Char(
         string="Early Payment Discount",
-        translate=True,
         default=lambda self: DEFAULT_EARLY_DISCOUNT,
         help="Wording printed on invoices about early-payment discounts.",
     )
