@@ -68,6 +68,7 @@ class BillingDunningFollowup(models.Model):
         ),
     ]
 
+    @api.depends("partner_id", "company_id")
     def _compute_reminder_ids(self):
         Reminder = self.env["billing.dunning.reminder"]
         for followup in self:

@@ -457,7 +457,7 @@ class BillingDunningReminder(models.Model):
                         _(
                             "%(days)s d at %(rate)s %%",
                             days=period["days"],
-                            rate=f"{period['rate']:.2f}",
+                            rate=round(float(period["rate"]), 2),
                         )
                     )
                 line["detail"] = ", ".join(details)
