@@ -20,5 +20,5 @@ class BillingDunningOutcome(models.Model):
         [("done", "Sent"), ("todo", "To do"), ("failed", "Failed")], required=True
     )
     note = fields.Char()
-    message_id = fields.Many2one("mail.message", string="Message", ondelete="set null")
-    activity_id = fields.Many2one("mail.activity", string="Activity", ondelete="set null")
+    message_id = fields.Many2one("mail.message", ondelete="set null")
+    activity_id = fields.Many2one("mail.activity", ondelete="set null")

@@ -39,9 +39,7 @@ class BillingDunningReminder(models.Model):
     policy_id = fields.Many2one(
         "billing.dunning.policy", readonly=True, check_company=True, ondelete="restrict"
     )
-    level_id = fields.Many2one(
-        "billing.dunning.level", string="Level", readonly=True, ondelete="restrict"
-    )
+    level_id = fields.Many2one("billing.dunning.level", readonly=True, ondelete="restrict")
     formal_notice = fields.Boolean(related="level_id.formal_notice")
     date = fields.Date(required=True, readonly=True, index=True)
     deadline = fields.Date(
@@ -229,7 +227,12 @@ class BillingDunningReminder(models.Model):
         and its activity are written with the claim of its invoices in one transaction, so a
         run killed halfway restarts without duplicates."""
         today = fields.Date.context_today(self)
-        companies = self.env["billing.dunning.policy"].sudo().search([]).company_id
+        companies = (
+            self.env["billing.dunning.policy"]
+            .sudo()
+            .search([("level_ids", "!=", False)])
+            .company_id
+        )
         done = remaining = 0
         for company in companies:
             Reminder = self.with_company(company)

@@ -36,7 +36,8 @@ class TestDunningTwoWorkers(TransactionCase):
                 "level": policy.level_ids.id,
                 "move": move.id,
             }
-            cr.commit()
+            # committed on purpose: a second connection must see the fixture (removed below)
+            cr.commit()  # pylint: disable=invalid-commit
         return ids
 
     def _cleanup(self, ids):
@@ -44,7 +45,7 @@ class TestDunningTwoWorkers(TransactionCase):
             cr.execute("DELETE FROM account_move WHERE id = %s", [ids["move"]])
             cr.execute("DELETE FROM billing_dunning_policy WHERE id = %s", [ids["policy"]])
             cr.execute("DELETE FROM account_journal WHERE id = %s", [ids["journal"]])
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
 
     def _level_of(self, cr, move_id):
         cr.execute("SELECT dunning_level_id FROM account_move WHERE id = %s", [move_id])
@@ -61,7 +62,7 @@ class TestDunningTwoWorkers(TransactionCase):
                 # both running: A holds the row, B skips it instead of waiting
                 self.assertEqual(worker_a._dunning_claim(target, today), {ids["move"]})
                 self.assertEqual(worker_b._dunning_claim(target, today), set())
-                cr_a.commit()
+                cr_a.commit()  # pylint: disable=invalid-commit
                 cr_b.rollback()
                 # B again, after A committed: the level is taken, nothing to do
                 self.assertEqual(worker_b._dunning_claim(target, today), set())
@@ -82,7 +83,7 @@ class TestDunningTwoWorkers(TransactionCase):
                 # B's transaction starts (its snapshot predates A's commit)
                 self.assertIsNone(self._level_of(cr_b, ids["move"]))
                 self.assertEqual(worker_a._dunning_claim(target, today), {ids["move"]})
-                cr_a.commit()
+                cr_a.commit()  # pylint: disable=invalid-commit
                 # B still sees no level, but PostgreSQL refuses its update: no duplicate
                 self.assertEqual(worker_b._dunning_claim(target, today), set())
                 cr_b.rollback()
