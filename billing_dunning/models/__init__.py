@@ -7,5 +7,6 @@ from . import (
     billing_dunning_rate,
     billing_dunning_reminder,
     billing_dunning_reminder_line,
+    ir_module_module,
     res_partner,
 )

@@ -1,5 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, api, fields, models
+from datetime import timedelta
+
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -98,3 +100,64 @@ class BillingDunningPolicy(models.Model):
     def _sorted_levels(self):
         self.ensure_one()
         return self.level_ids.sorted(lambda lvl: (lvl.sequence, lvl.id))
+
+    @api.model
+    def _demo_create_invoices(self, company):
+        """Demo: posted invoices of the demo customers, 8 to 50 days overdue. Does nothing
+        without this module's demo customers, without a sales journal yet, or twice."""
+        if isinstance(company, int):
+            company = self.env["res.company"].browse(company)
+        refs = {
+            key: self.env.ref(f"billing_dunning.demo_partner_{key}", raise_if_not_found=False)
+            for key in ("dubois", "garnier", "lefebvre")
+        }
+        if company != self.env.ref("base.main_company") or not all(refs.values()):
+            return False
+        Move = self.env["account.move"].with_company(company)
+        partners = self.env["res.partner"].browse([p.id for p in refs.values()])
+        journal = self.env["account.journal"].search(
+            [*self.env["account.journal"]._check_company_domain(company), ("type", "=", "sale")],
+            limit=1,
+        )
+        params = self.env["ir.config_parameter"].sudo()
+        if not journal:
+            # no chart of accounts yet: created once it is loaded (ir.module.module hook)
+            params.set_param("billing_dunning.demo_invoices_pending", str(company.id))
+            return False
+        params.set_param("billing_dunning.demo_invoices_pending", False)
+        if Move.search_count(
+            [("partner_id", "in", partners.ids), ("company_id", "=", company.id)], limit=1
+        ):
+            return False
+        today = fields.Date.context_today(self)
+        specs = [
+            ("dubois", 8, "Pose de menuiseries", 1800.0),
+            ("dubois", 50, "Fourniture de bois", 2850.0),
+            ("garnier", 25, "Transport de marchandises", 640.0),
+            ("lefebvre", 12, "Dépannage", 180.0),
+        ]
+        moves = Move.create(
+            [
+                {
+                    "move_type": "out_invoice",
+                    "company_id": company.id,
+                    "journal_id": journal.id,
+                    "partner_id": refs[key].id,
+                    "invoice_date": today - timedelta(days=late + 30),
+                    "invoice_date_due": today - timedelta(days=late),
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": label,
+                                "quantity": 1,
+                                "price_unit": amount,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+                for key, late, label, amount in specs
+            ]
+        )
+        moves.action_post()
+        return True
