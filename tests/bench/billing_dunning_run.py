@@ -7,7 +7,8 @@ Usage (a database with l10n_fr_account and billing_dunning installed, e.g.
 
     python3 tests/bench/billing_dunning_run.py --db hd_bench
     python3 tests/bench/billing_dunning_run.py --db hd_bench --invoices 20000 --customers 2000
-    python3 tests/bench/billing_dunning_run.py --db hd_bench --oca   # account_credit_control too
+    python3 tests/bench/billing_dunning_run.py --db hd_bench --oca \\
+        --extra-addons-path /tmp/oca/odoo/addons   # account_credit_control too
 
 It creates a French company, a default policy with three levels (5, 20 and 40 days, the last
 with interest and indemnity), M customers and N posted invoices due 1 to 90 days ago, then
@@ -16,10 +17,13 @@ times, on the same data in the same transaction:
 - Odoo's own flow as the reference: posting the N invoices (``account.move.action_post``);
 - our dry run (preview) and our run (claim, reminders, queued e-mails, activities);
 - with ``--oca`` and the addon ``account_credit_control`` installed in the database
-  (``pip install --no-deps odoo-addon-account-credit-control==18.0.2.0.2.6``, then
-  ``-i account_credit_control``): its policy and run on the same invoices.
+  (``pip install --no-deps --target /tmp/oca
+  odoo-addon-account-credit-control==18.0.2.0.2.6``, then ``-i account_credit_control`` with
+  ``/tmp/oca/odoo/addons`` on the addons path): its policy and run on the same invoices.
 
-It prints the times, the ratios and our queries per reminder. Everything is rolled back at
+It prints the times, the ratios and our queries per reminder. OCA's sending renders a PDF
+per communication (wkhtmltopdf), ours queues the e-mail and leaves letters to the print queue,
+so the line-selection times are printed apart too. Everything is rolled back at
 the end: the database is left as it was.
 """
 
@@ -38,7 +42,7 @@ def say(msg):
     sys.stdout.flush()
 
 
-def setup_odoo(db):
+def setup_odoo(db, extra=""):
     import odoo
 
     root = os.path.dirname(os.path.dirname(odoo.__file__))
@@ -46,8 +50,9 @@ def setup_odoo(db):
     if os.path.isdir(os.path.join(root, "addons")):
         paths.append(os.path.join(root, "addons"))
     paths.append(ROOT)
+    paths.extend(p for p in extra.split(",") if p)
     odoo.tools.config.parse_config(
-        ["--addons-path", ",".join(paths), "-d", db, "--log-level", "warn"]
+        ["--addons-path", ",".join(paths), "-d", db, "--log-level", "error"]
     )
     return odoo
 
@@ -146,20 +151,24 @@ def build(env, n_invoices, n_customers, seed=42):
     return env, company, moves, today
 
 
-def run_oca(env, company, moves, today):
-    """account_credit_control on the same invoices: a policy with the same levels, then its
-    run (credit lines) and the communications for every line."""
+def run_oca(env, company, moves, today, send=True):
+    """account_credit_control on the same invoices: a policy with the same levels (e-mail),
+    then its run as a user does it: generate the credit lines, mark them ready, send (one
+    communication per customer and level, its e-mail queued)."""
     from odoo import Command
 
     if "credit.control.policy" not in env:
         say("OCA account_credit_control is not installed in this database: skipped.")
         return None
     template = env.ref("account_credit_control.email_template_credit_control_base")
+    receivable = moves.line_ids.filtered(
+        lambda line: line.account_id.account_type == "asset_receivable"
+    ).account_id
     policy = env["credit.control.policy"].create(
         {
             "name": "Bench OCA",
             "company_id": company.id,
-            "account_ids": [Command.set(moves.line_ids.filtered("account_type").account_id.ids)],
+            "account_ids": [Command.set(receivable.ids)],
             "level_ids": [
                 Command.create(
                     {
@@ -170,6 +179,7 @@ def run_oca(env, company, moves, today):
                         "channel": "email",
                         "email_template_id": template.id,
                         "custom_text": name,
+                        "custom_mail_text": name,
                     }
                 )
                 for name, level, delay in (("L1", 1, 5), ("L2", 2, 20), ("L3", 3, 40))
@@ -178,13 +188,18 @@ def run_oca(env, company, moves, today):
     )
     company.credit_policy_id = policy
     with Timer(env.cr) as timer:
-        run = env["credit.control.run"].create({"date": today, "policy_ids": [(6, 0, policy.ids)]})
-        run.generate_credit_lines()
-        lines = env["credit.control.line"].search([("run_id", "=", run.id)])
-        if hasattr(run, "run_channel_action"):
+        with Timer(env.cr) as selection:
+            run = env["credit.control.run"].create(
+                {"date": today, "policy_ids": [Command.set(policy.ids)]}
+            )
+            run.generate_credit_lines()
+            env.flush_all()
+        if send:
+            run.set_to_ready_lines()
             run.run_channel_action()
-        env.flush_all()
-    return timer, len(lines)
+            env.flush_all()
+    communications = run.line_ids.communication_id
+    return timer, selection, len(run.line_ids), len(communications)
 
 
 def main():
@@ -193,8 +208,20 @@ def main():
     parser.add_argument("--invoices", type=int, default=400)
     parser.add_argument("--customers", type=int, default=40)
     parser.add_argument("--oca", action="store_true")
+    parser.add_argument(
+        "--oca-lines-only",
+        action="store_true",
+        help="OCA: generate the credit lines but do not send (its PDF per communication "
+        "takes about a second each)",
+    )
+    parser.add_argument(
+        "--extra-addons-path",
+        default="",
+        help="where account_credit_control is, if not on Odoo's path "
+        "(e.g. pip install --target DIR, then DIR/odoo/addons)",
+    )
     args = parser.parse_args()
-    odoo = setup_odoo(args.db)
+    odoo = setup_odoo(args.db, args.extra_addons_path)
     from odoo import SUPERUSER_ID, api
 
     registry = odoo.modules.registry.Registry(args.db)
@@ -231,14 +258,21 @@ def main():
             f"  ({len(again)} reminders)"
         )
         if args.oca:
-            result = run_oca(env, company, moves, today)
+            result = run_oca(env, company, moves, today, send=not args.oca_lines_only)
             if result:
-                timer, lines = result
+                timer, selection, lines, comms = result
+                say(
+                    f"OCA: credit lines only          {selection.seconds:8.2f} s  "
+                    f"{selection.queries} queries"
+                )
                 say(
                     f"OCA: credit control run         {timer.seconds:8.2f} s  "
-                    f"{timer.queries} queries  ({lines} credit lines)"
+                    f"{timer.queries} queries  ({lines} credit lines, {comms} communications)"
                 )
-                say(f"ratio OCA / ours                {timer.seconds / ours.seconds:8.2f}")
+                say(f"OCA: queries per communication  {timer.queries / (comms or 1):8.1f}")
+                if not args.oca_lines_only:
+                    say(f"ratio OCA / ours (full run)     {timer.seconds / ours.seconds:8.2f}")
+                say(f"ratio OCA lines / our dry run   {selection.seconds / preview.seconds:8.2f}")
         cr.rollback()
     return 0
 
