@@ -12,9 +12,18 @@
     "data": [
         "security/ir.model.access.csv",
         "security/billing_dunning_security.xml",
+        "data/billing_dunning_rate_data.xml",
+        "data/ir_sequence_data.xml",
+        "data/mail_template_data.xml",
+        "data/ir_cron_data.xml",
         "views/billing_dunning_policy_views.xml",
+        "views/billing_dunning_reminder_views.xml",
+        "views/billing_dunning_followup_views.xml",
+        "views/account_move_views.xml",
+        "report/billing_dunning_reminder_report.xml",
         "views/billing_dunning_menus.xml",
     ],
+    "demo": ["demo/billing_dunning_demo.xml"],
     "installable": True,
     "application": False,
 }

@@ -1,5 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from datetime import timedelta
+
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class BillingDunningPolicy(models.Model):
@@ -17,4 +20,144 @@ class BillingDunningPolicy(models.Model):
         default=lambda self: self.env.company,
         index=True,
     )
+    currency_id = fields.Many2one(related="company_id.currency_id")
     level_ids = fields.One2many("billing.dunning.level", "policy_id", string="Levels", copy=True)
+    is_default = fields.Boolean(
+        string="Default policy",
+        copy=False,
+        help="Used for every customer of the company that has no policy of its own.",
+    )
+    grace_days = fields.Integer(
+        help="Days added to every level delay before an invoice counts as overdue."
+    )
+    min_amount = fields.Monetary(
+        string="Minimum amount",
+        currency_field="currency_id",
+        help="A customer whose overdue total is below this amount is not reminded.",
+    )
+    interest_rate = fields.Float(
+        string="Contractual penalty rate (%)",
+        digits=(16, 4),
+        help="Late-payment rate printed on your invoices. Used when higher than the legal "
+        "rate (ECB refinancing rate of the half-year + 10 points).",
+    )
+    formal_notice_days = fields.Integer(
+        string="Formal notice deadline (days)",
+        default=8,
+        help="Days given to the customer to pay after a formal notice.",
+    )
+    journal_id = fields.Many2one(
+        "account.journal",
+        string="Interest journal",
+        check_company=True,
+        domain="[('type', '=', 'sale')]",
+        help="Sales journal of the invoices of late interest and indemnity.",
+    )
+    interest_account_id = fields.Many2one(
+        "account.account",
+        string="Interest account",
+        check_company=True,
+        help="Income account of late interest and indemnity lines; the journal's default "
+        "account when empty.",
+    )
+
+    @api.constrains("is_default", "company_id", "active")
+    def _check_is_default(self):
+        for policy in self.filtered(lambda p: p.is_default and p.active):
+            others = self.search_count(
+                [
+                    ("company_id", "=", policy.company_id.id),
+                    ("is_default", "=", True),
+                    ("id", "!=", policy.id),
+                ]
+            )
+            if others:
+                raise ValidationError(
+                    _(
+                        "Policy %(name)s cannot be the default policy: company %(company)s "
+                        "already has one (field: Default policy).",
+                        name=policy.name,
+                        company=policy.company_id.name,
+                    )
+                )
+
+    @api.constrains("grace_days", "min_amount", "formal_notice_days")
+    def _check_positive(self):
+        for policy in self:
+            if policy.grace_days < 0 or policy.min_amount < 0 or policy.formal_notice_days < 0:
+                raise ValidationError(
+                    _(
+                        "Policy %(name)s: grace days, minimum amount and formal notice "
+                        "deadline cannot be negative.",
+                        name=policy.name,
+                    )
+                )
+
+    @api.model
+    def _get_default_policy(self, company):
+        return self.search([("company_id", "=", company.id), ("is_default", "=", True)], limit=1)
+
+    def _sorted_levels(self):
+        self.ensure_one()
+        return self.level_ids.sorted(lambda lvl: (lvl.sequence, lvl.id))
+
+    @api.model
+    def _demo_create_invoices(self, company):
+        """Demo: posted invoices of the demo customers, 8 to 50 days overdue. Does nothing
+        without this module's demo customers, without a sales journal yet, or twice."""
+        if isinstance(company, int):
+            company = self.env["res.company"].browse(company)
+        refs = {
+            key: self.env.ref(f"billing_dunning.demo_partner_{key}", raise_if_not_found=False)
+            for key in ("dubois", "garnier", "lefebvre")
+        }
+        if company != self.env.ref("base.main_company") or not all(refs.values()):
+            return False
+        Move = self.env["account.move"].with_company(company)
+        partners = self.env["res.partner"].browse([p.id for p in refs.values()])
+        journal = self.env["account.journal"].search(
+            [*self.env["account.journal"]._check_company_domain(company), ("type", "=", "sale")],
+            limit=1,
+        )
+        params = self.env["ir.config_parameter"].sudo()
+        if not journal:
+            # no chart of accounts yet: created once it is loaded (ir.module.module hook)
+            params.set_param("billing_dunning.demo_invoices_pending", str(company.id))
+            return False
+        params.set_param("billing_dunning.demo_invoices_pending", False)
+        if Move.search_count(
+            [("partner_id", "in", partners.ids), ("company_id", "=", company.id)], limit=1
+        ):
+            return False
+        today = fields.Date.context_today(self)
+        specs = [
+            ("dubois", 8, "Pose de menuiseries", 1800.0),
+            ("dubois", 50, "Fourniture de bois", 2850.0),
+            ("garnier", 25, "Transport de marchandises", 640.0),
+            ("lefebvre", 12, "Dépannage", 180.0),
+        ]
+        moves = Move.create(
+            [
+                {
+                    "move_type": "out_invoice",
+                    "company_id": company.id,
+                    "journal_id": journal.id,
+                    "partner_id": refs[key].id,
+                    "invoice_date": today - timedelta(days=late + 30),
+                    "invoice_date_due": today - timedelta(days=late),
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": label,
+                                "quantity": 1,
+                                "price_unit": amount,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+                for key, late, label, amount in specs
+            ]
+        )
+        moves.action_post()
+        return True

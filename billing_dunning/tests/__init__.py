@@ -1,1 +1,1 @@
-from . import test_install
+from . import test_dunning_run, test_dunning_tools, test_dunning_workers, test_install

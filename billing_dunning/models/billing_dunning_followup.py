@@ -1,0 +1,190 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+
+class BillingDunningFollowup(models.Model):
+    """Dunning state of one customer in one company: policy, exclusion, pause, dispute,
+    promise to pay, and the follow-up view (overdue total, level, next action, history)."""
+
+    _name = "billing.dunning.followup"
+    _description = "Customer Payment Follow-up"
+    _inherit = ["mail.thread"]
+    _order = "partner_id"
+    _rec_name = "partner_id"
+    _check_company_auto = True
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        domain="[('parent_id', '=', False)]",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    policy_id = fields.Many2one(
+        "billing.dunning.policy",
+        check_company=True,
+        tracking=True,
+        help="The company's default policy when empty.",
+    )
+    excluded = fields.Boolean(string="Excluded from reminders", tracking=True)
+    paused_until = fields.Date(tracking=True)
+    disputed = fields.Boolean(tracking=True)
+    dispute_reason = fields.Char(tracking=True)
+    promise_date = fields.Date(string="Promised payment date", tracking=True)
+    promise_amount = fields.Monetary(
+        string="Promised amount", currency_field="currency_id", tracking=True
+    )
+    promise_base = fields.Monetary(
+        string="Overdue when promised",
+        currency_field="currency_id",
+        readonly=True,
+        help="Overdue total when the promise was recorded; the promise is kept when the "
+        "overdue total has dropped by the promised amount by the promised date.",
+    )
+    reminder_ids = fields.Many2many(
+        "billing.dunning.reminder", compute="_compute_reminder_ids", string="Reminders"
+    )
+    overdue_amount = fields.Monetary(
+        string="Overdue total", currency_field="currency_id", compute="_compute_state"
+    )
+    overdue_count = fields.Integer(string="Overdue invoices", compute="_compute_state")
+    level_id = fields.Many2one(
+        "billing.dunning.level", string="Current level", compute="_compute_state"
+    )
+    next_action = fields.Char(compute="_compute_state")
+    next_date = fields.Date(string="Next action date", compute="_compute_state")
+
+    _sql_constraints = [
+        (
+            "partner_company_uniq",
+            "unique(partner_id, company_id)",
+            "A customer has one follow-up per company.",
+        ),
+    ]
+
+    @api.depends("partner_id", "company_id")
+    def _compute_reminder_ids(self):
+        Reminder = self.env["billing.dunning.reminder"]
+        for followup in self:
+            followup.reminder_ids = Reminder.search(
+                [
+                    ("partner_id", "=", followup.partner_id.id),
+                    ("company_id", "=", followup.company_id.id),
+                ]
+            )
+
+    @api.depends_context("date")
+    def _compute_state(self):
+        Reminder = self.env["billing.dunning.reminder"]
+        today = fields.Date.context_today(self)
+        for followup in self:
+            state = Reminder._dunning_partner_state(followup.company_id, followup.partner_id, today)
+            followup.overdue_amount = state["overdue_amount"]
+            followup.overdue_count = state["overdue_count"]
+            followup.level_id = state["level"]
+            followup.next_date = state["next_date"]
+            followup.next_action = state["next_action"]
+
+    @api.constrains("disputed", "dispute_reason")
+    def _check_dispute_reason(self):
+        for followup in self:
+            if followup.disputed and not (followup.dispute_reason or "").strip():
+                raise ValidationError(
+                    _(
+                        "Customer %(name)s is disputed: give the reason (field: Dispute reason).",
+                        name=followup.partner_id.display_name,
+                    )
+                )
+
+    @api.constrains("promise_date", "promise_amount")
+    def _check_promise(self):
+        for followup in self:
+            if followup.promise_date and followup.promise_amount <= 0:
+                raise ValidationError(
+                    _(
+                        "The promise to pay of %(name)s needs a positive amount "
+                        "(field: Promised amount).",
+                        name=followup.partner_id.display_name,
+                    )
+                )
+
+    @api.model
+    def _get_or_create(self, partner, company):
+        partner = partner.commercial_partner_id
+        followup = self.search(
+            [("partner_id", "=", partner.id), ("company_id", "=", company.id)], limit=1
+        )
+        return followup or self.create({"partner_id": partner.id, "company_id": company.id})
+
+    def action_preview(self):
+        self.ensure_one()
+        return self.env["billing.dunning.preview"]._open(self.company_id, partner=self.partner_id)
+
+    def action_send_now(self):
+        self.ensure_one()
+        Reminder = self.env["billing.dunning.reminder"].with_company(self.company_id)
+        reminders = Reminder._dunning_run_company(
+            self.company_id, partners=self.partner_id, manual=True
+        )
+        if not reminders:
+            raise UserError(
+                _(
+                    "Nothing to send to %(name)s: no overdue invoice has reached a new "
+                    "level (or the customer is excluded, disputed or under the minimum "
+                    "amount).",
+                    name=self.partner_id.display_name,
+                )
+            )
+        return reminders._action_open()
+
+    def action_resume(self):
+        self.write({"paused_until": False})
+
+    def action_resolve_dispute(self):
+        self.write({"disputed": False, "dispute_reason": False})
+
+    def action_cancel_promise(self):
+        self.write({"promise_date": False, "promise_amount": 0.0, "promise_base": 0.0})
+
+    def _open_wizard(self, action):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "billing.dunning.followup.update",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_followup_id": self.id,
+                "default_action": action,
+            },
+        }
+
+    def action_pause(self):
+        return self._open_wizard("pause")
+
+    def action_dispute(self):
+        return self._open_wizard("dispute")
+
+    def action_promise(self):
+        return self._open_wizard("promise")
+
+    def action_view_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action["domain"] = [
+            ("commercial_partner_id", "=", self.partner_id.id),
+            ("company_id", "=", self.company_id.id),
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+        ]
+        action["context"] = {"create": False}
+        return action

@@ -1,0 +1,754 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+from collections import defaultdict
+from datetime import timedelta
+
+import psycopg2
+
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..tools import interest as interest_tools
+
+_logger = logging.getLogger(__name__)
+
+CHUNK_SIZE = 200  # customers per claim + create + send round
+CRON_BATCH = 1000  # customers per cron call; the cron commits and calls again
+
+
+class BillingDunningReminder(models.Model):
+    """One reminder sent to one customer by one run: the customer's overdue invoices, the
+    level reached, interest and indemnity, and the outcome of each channel."""
+
+    _name = "billing.dunning.reminder"
+    _description = "Dunning Reminder"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, readonly=True, copy=False, default="/")
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, readonly=True, index=True
+    )
+    contact_id = fields.Many2one("res.partner", string="Sent to", readonly=True)
+    policy_id = fields.Many2one(
+        "billing.dunning.policy", readonly=True, check_company=True, ondelete="restrict"
+    )
+    level_id = fields.Many2one("billing.dunning.level", readonly=True, ondelete="restrict")
+    formal_notice = fields.Boolean(related="level_id.formal_notice")
+    date = fields.Date(required=True, readonly=True, index=True)
+    deadline = fields.Date(
+        readonly=True, help="Date by which a formal notice asks the customer to pay."
+    )
+    manual = fields.Boolean(string="Sent by hand", readonly=True)
+    line_ids = fields.One2many(
+        "billing.dunning.reminder.line", "reminder_id", string="Invoices", readonly=True
+    )
+    outcome_ids = fields.One2many(
+        "billing.dunning.outcome", "reminder_id", string="Channels", readonly=True
+    )
+    amount_due = fields.Monetary(compute="_compute_amounts", store=True)
+    amount_interest = fields.Monetary(
+        string="Late interest", compute="_compute_amounts", store=True
+    )
+    amount_indemnity = fields.Monetary(
+        string="Recovery indemnity", compute="_compute_amounts", store=True
+    )
+    amount_total = fields.Monetary(string="Total claimed", compute="_compute_amounts", store=True)
+    interest_move_id = fields.Many2one(
+        "account.move", string="Interest invoice", readonly=True, copy=False
+    )
+
+    @api.depends(
+        "line_ids.amount_residual_company",
+        "line_ids.amount_interest",
+        "line_ids.amount_indemnity",
+    )
+    def _compute_amounts(self):
+        for reminder in self:
+            lines = reminder.line_ids
+            reminder.amount_due = sum(lines.mapped("amount_residual_company"))
+            reminder.amount_interest = sum(lines.mapped("amount_interest"))
+            reminder.amount_indemnity = sum(lines.mapped("amount_indemnity"))
+            reminder.amount_total = (
+                reminder.amount_due + reminder.amount_interest + reminder.amount_indemnity
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        Sequence = self.env["ir.sequence"]
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = Sequence.next_by_code("billing.dunning.reminder") or "/"
+        return super().create(vals_list)
+
+    # ------------------------------------------------------------------ actions
+
+    def _action_open(self):
+        action = {
+            "type": "ir.actions.act_window",
+            "res_model": "billing.dunning.reminder",
+            "name": _("Reminders"),
+        }
+        if len(self) == 1:
+            action.update(view_mode="form", res_id=self.id)
+        else:
+            action.update(view_mode="list,form", domain=[("id", "in", self.ids)])
+        return action
+
+    def action_print_letter(self):
+        """Print the letters of these reminders; their letter outcomes become sent."""
+        self.outcome_ids.filtered(lambda o: o.channel == "letter" and o.state == "todo").write(
+            {"state": "done", "note": _("Printed")}
+        )
+        return self.env.ref("billing_dunning.action_report_dunning_reminder").report_action(self)
+
+    def action_create_interest_invoice(self):
+        """Issue the late interest and indemnity of this reminder as a draft customer
+        invoice that references the late invoices."""
+        self.ensure_one()
+        if self.interest_move_id:
+            raise UserError(
+                _(
+                    "Reminder %(name)s already has its interest invoice %(invoice)s.",
+                    name=self.name,
+                    invoice=self.interest_move_id.display_name,
+                )
+            )
+        journal = self.policy_id.journal_id or self.env["account.journal"].search(
+            [*self.env["account.journal"]._check_company_domain(self.company_id)]
+            + [("type", "=", "sale")],
+            limit=1,
+        )
+        if not journal:
+            raise UserError(
+                _(
+                    "Company %(company)s has no sales journal for the interest invoice "
+                    "(field: Interest journal of policy %(policy)s).",
+                    company=self.company_id.name,
+                    policy=self.policy_id.name,
+                )
+            )
+        account = self.policy_id.interest_account_id or journal.default_account_id
+        invoice_lines = []
+        interest_moves = self.env["account.move"]
+        indemnity_moves = self.env["account.move"]
+        for line in self.line_ids:
+            move = line.move_id
+            interest_open = not move.dunning_interest_until or (
+                move.dunning_interest_until < self.date
+            )
+            if line.amount_interest and interest_open:
+                invoice_lines.append(
+                    Command.create(
+                        {
+                            "name": _(
+                                "Late interest on %(invoice)s due %(due)s, until %(date)s "
+                                "(%(detail)s)",
+                                invoice=move.name,
+                                due=line.date_due,
+                                date=self.date,
+                                detail=line.interest_detail or "",
+                            ),
+                            "quantity": 1,
+                            "price_unit": line.amount_interest,
+                            "account_id": account.id,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                )
+                interest_moves |= move
+            if line.amount_indemnity and not move.dunning_indemnity_invoiced:
+                invoice_lines.append(
+                    Command.create(
+                        {
+                            "name": _(
+                                "Fixed recovery indemnity (art. D441-5 of the French "
+                                "Commercial Code) for %(invoice)s",
+                                invoice=move.name,
+                            ),
+                            "quantity": 1,
+                            "price_unit": line.amount_indemnity,
+                            "account_id": account.id,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                )
+                indemnity_moves |= move
+        if not invoice_lines:
+            raise UserError(
+                _(
+                    "Reminder %(name)s has no late interest or indemnity left to invoice.",
+                    name=self.name,
+                )
+            )
+        late_moves = interest_moves | indemnity_moves
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.partner_id.id,
+                "company_id": self.company_id.id,
+                "journal_id": journal.id,
+                "currency_id": self.currency_id.id,
+                "invoice_date": fields.Date.context_today(self),
+                "invoice_origin": self.name,
+                "ref": _(
+                    "Late payment: %(invoices)s", invoices=", ".join(late_moves.mapped("name"))
+                ),
+                "dunning_source_move_ids": [Command.set(late_moves.ids)],
+                "invoice_line_ids": invoice_lines,
+            }
+        )
+        interest_moves.write({"dunning_interest_until": self.date})
+        indemnity_moves.write({"dunning_indemnity_invoiced": True})
+        self.interest_move_id = invoice
+        self.message_post(
+            body=_("Interest invoice %(invoice)s created.", invoice=invoice.display_name)
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": invoice.id,
+            "view_mode": "form",
+        }
+
+    # ------------------------------------------------------------------ the run
+
+    @api.model
+    def _cron_run(self, batch_size=CRON_BATCH):
+        """Daily run over every company that has a dunning policy. Processes at most
+        ``batch_size`` customers per call and reports progress: the cron framework commits
+        and calls again while customers remain. Each customer's reminder, its e-mail (queued)
+        and its activity are written with the claim of its invoices in one transaction, so a
+        run killed halfway restarts without duplicates."""
+        today = fields.Date.context_today(self)
+        companies = (
+            self.env["billing.dunning.policy"]
+            .sudo()
+            .search([("level_ids", "!=", False)])
+            .company_id
+        )
+        done = remaining = 0
+        for company in companies:
+            Reminder = self.with_company(company)
+            plan = Reminder._dunning_plan(company, today)
+            todo = plan[: max(batch_size - done, 0)]
+            if todo:
+                Reminder._dunning_execute(company, todo, today)
+            done += len(todo)
+            remaining += len(plan) - len(todo)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done
+
+    @api.model
+    def _dunning_run_company(self, company, partners=None, manual=False, today=None):
+        today = today or fields.Date.context_today(self)
+        plan = self._dunning_plan(company, today, partners=partners, manual=manual)
+        return self._dunning_execute(company, plan, today, manual=manual)
+
+    @api.model
+    def _dunning_candidate_domain(self, company, today, partners=None):
+        domain = [
+            ("company_id", "=", company.id),
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+            ("amount_residual", ">", 0),
+            ("invoice_date_due", "<", today),
+            ("dunning_excluded", "=", False),
+            ("dunning_disputed", "=", False),
+        ]
+        if partners:
+            domain.append(("commercial_partner_id", "in", partners.commercial_partner_id.ids))
+        return domain
+
+    @api.model
+    def _dunning_candidates(self, company, today, partners=None):
+        return self.env["account.move"].search_fetch(
+            self._dunning_candidate_domain(company, today, partners),
+            [
+                "name",
+                "partner_id",
+                "commercial_partner_id",
+                "invoice_date_due",
+                "currency_id",
+                "amount_residual",
+                "amount_residual_signed",
+                "amount_total_signed",
+                "dunning_level_id",
+                "dunning_last_date",
+                "dunning_interest_until",
+                "dunning_indemnity_invoiced",
+            ],
+            order="commercial_partner_id, invoice_date_due, id",
+        )
+
+    @api.model
+    def _dunning_payments(self, moves):
+        """{move_id: [(date, amount in company currency)]}: payments and credit notes
+        reconciled with each invoice, read in one query."""
+        if not moves:
+            return {}
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT aml.move_id, apr.max_date, SUM(apr.amount)
+                  FROM account_partial_reconcile apr
+                  JOIN account_move_line aml ON aml.id = apr.debit_move_id
+                 WHERE aml.move_id = ANY(%s)
+                 GROUP BY aml.move_id, apr.max_date
+                """,
+                list(moves.ids),
+            )
+        )
+        payments = defaultdict(list)
+        for move_id, date, amount in self.env.cr.fetchall():
+            payments[move_id].append((date, amount))
+        return payments
+
+    @staticmethod
+    def _dunning_level_index(levels, level):
+        if not level:
+            return -1
+        if level in levels:
+            return list(levels).index(level)
+        return sum(1 for lvl in levels if lvl.sequence <= level.sequence) - 1
+
+    @api.model
+    def _dunning_next_level(self, levels, move, grace_days, today, force_next=False):
+        """(level reached today or False, next level, date the next level is due or False).
+
+        Levels are climbed from the invoice's current level: a level counted from the due
+        date is reached ``grace + delay`` days after it; a level counted from the previous
+        level only follows a previous level already sent."""
+        index = self._dunning_level_index(levels, move.dunning_level_id)
+        reached = False
+        for k in range(index + 1, len(levels)):
+            level = levels[k]
+            if level.delay_from == "previous" and k > 0:
+                if k != index + 1 or not move.dunning_last_date:
+                    return reached, level, False
+                due_on = move.dunning_last_date + timedelta(days=level.delay_days)
+            else:
+                due_on = move.invoice_date_due + timedelta(days=grace_days + level.delay_days)
+            if today >= due_on or (force_next and k == index + 1):
+                reached = level
+            else:
+                return reached, level, due_on
+        return reached, False, False
+
+    @api.model
+    def _dunning_followups(self, company, partners):
+        followups = self.env["billing.dunning.followup"].search(
+            [("company_id", "=", company.id), ("partner_id", "in", partners.ids)]
+        )
+        return {f.partner_id.id: f for f in followups}
+
+    @api.model
+    def _dunning_plan(self, company, today, partners=None, manual=False):
+        """What a run on ``today`` sends, as plain data, without writing anything.
+
+        One entry per customer with at least one invoice reaching a new level:
+        ``{"partner", "contact", "policy", "level", "followup", "promise", "lines"}``,
+        each line ``{"move", "level", "previous_level", "days_late", "amount_residual",
+        "amount_residual_company", "interest", "indemnity", "detail"}``. ``manual`` (send
+        now, preview of one customer) ignores pauses and promises not yet due."""
+        moves = self._dunning_candidates(company, today, partners)
+        if not moves:
+            return []
+        Policy = self.env["billing.dunning.policy"]
+        default_policy = Policy._get_default_policy(company)
+        followups = self._dunning_followups(company, moves.commercial_partner_id)
+        by_partner = defaultdict(list)
+        for move in moves:
+            by_partner[move.commercial_partner_id].append(move)
+        rates = None
+        payments = None
+        eur = self.env.ref("base.EUR")
+        indemnity_amount = eur._convert(
+            float(interest_tools.RECOVERY_INDEMNITY), company.currency_id, company, today
+        )
+        levels_cache = {}
+        plan = []
+        for partner, partner_moves in by_partner.items():
+            followup = followups.get(partner.id)
+            promise = False
+            if followup:
+                if followup.excluded or followup.disputed:
+                    continue
+                if not manual and followup.paused_until and followup.paused_until >= today:
+                    continue
+                if followup.promise_date:
+                    if followup.promise_date >= today:
+                        if not manual:
+                            continue
+                    else:
+                        overdue_now = sum(m.amount_residual_signed for m in partner_moves)
+                        paid = followup.promise_base - overdue_now
+                        cur = company.currency_id
+                        promise = (
+                            "kept"
+                            if cur.compare_amounts(paid, followup.promise_amount) >= 0
+                            else "broken"
+                        )
+            policy = (followup and followup.policy_id) or default_policy
+            if not policy:
+                continue
+            overdue = sum(m.amount_residual_signed for m in partner_moves)
+            if company.currency_id.compare_amounts(overdue, policy.min_amount) < 0:
+                continue
+            if policy.id not in levels_cache:
+                levels_cache[policy.id] = policy._sorted_levels()
+            levels = levels_cache[policy.id]
+            lines = []
+            for move in partner_moves:
+                reached, _next, _date = self._dunning_next_level(
+                    levels, move, policy.grace_days, today, force_next=promise == "broken"
+                )
+                lines.append({"move": move, "level": reached})
+            new_levels = [line["level"] for line in lines if line["level"]]
+            if not new_levels:
+                continue
+            level = max(new_levels, key=lambda lvl: (lvl.sequence, lvl.id))
+            is_b2b = partner.is_company
+            if level.add_penalties and rates is None:
+                rates = self.env["billing.dunning.rate"]._get_rates()
+                payments = self._dunning_payments(moves)
+            for line in lines:
+                move = line["move"]
+                line.update(
+                    previous_level=move.dunning_level_id,
+                    days_late=(today - move.invoice_date_due).days,
+                    amount_residual=move.amount_residual,
+                    amount_residual_company=move.amount_residual_signed,
+                    interest=0.0,
+                    indemnity=0.0,
+                    detail=False,
+                )
+                if not (level.add_penalties and is_b2b):
+                    continue
+                try:
+                    result = interest_tools.late_interest(
+                        move.amount_total_signed,
+                        move.invoice_date_due,
+                        today,
+                        rates,
+                        contractual_rate=policy.interest_rate or None,
+                        payments=payments.get(move.id, ()),
+                        start_date=move.dunning_interest_until or None,
+                    )
+                except interest_tools.RateMissing as missing:
+                    raise UserError(
+                        _(
+                            "No ECB refinancing rate is known for the half-year starting "
+                            "%(date)s (menu Dunning > ECB Rates); late interest of %(invoice)s "
+                            "cannot be computed.",
+                            date=missing.args[0],
+                            invoice=move.name,
+                        )
+                    ) from missing
+                line["interest"] = float(result["interest"])
+                details = []
+                for period in result["periods"]:
+                    details.append(
+                        _(
+                            "%(days)s d at %(rate)s %%",
+                            days=period["days"],
+                            rate=round(float(period["rate"]), 2),
+                        )
+                    )
+                line["detail"] = ", ".join(details)
+                if not move.dunning_indemnity_invoiced:
+                    line["indemnity"] = indemnity_amount
+            contact = partner_moves[0].partner_id
+            if not contact.email and partner.email:
+                contact = partner
+            plan.append(
+                {
+                    "partner": partner,
+                    "contact": contact,
+                    "policy": policy,
+                    "level": level,
+                    "followup": followup,
+                    "promise": promise,
+                    "lines": lines,
+                }
+            )
+        return plan
+
+    @api.model
+    def _dunning_claim(self, targets, today):
+        """Take invoices to their new level, once. ``targets``: ``{move_id: level_id}``.
+
+        Locks the invoices with ``FOR UPDATE SKIP LOCKED`` (an invoice another worker is
+        reminding right now is left to it) and moves the level only where no reminder line
+        has that (invoice, level) yet. When another worker committed the same invoices since
+        this transaction started, PostgreSQL refuses the update (serialization failure): the
+        chunk is left to the next run. Returns the ids of the invoices claimed."""
+        if not targets:
+            return set()
+        self.env["account.move"].flush_model(["dunning_level_id", "dunning_last_date"])
+        cr = self.env.cr
+        claimed = set()
+        try:
+            with cr.savepoint(flush=False):
+                cr.execute(
+                    SQL(
+                        "SELECT id FROM account_move WHERE id = ANY(%s) "
+                        "ORDER BY id FOR UPDATE SKIP LOCKED",
+                        list(targets),
+                    ),
+                    log_exceptions=False,
+                )
+                locked = [row[0] for row in cr.fetchall()]
+                if locked:
+                    values = SQL(", ").join(SQL("(%s, %s)", mid, targets[mid]) for mid in locked)
+                    cr.execute(
+                        SQL(
+                            """
+                            UPDATE account_move m
+                               SET dunning_level_id = v.level_id, dunning_last_date = %s
+                              FROM (VALUES %s) AS v(move_id, level_id)
+                             WHERE m.id = v.move_id
+                               AND m.dunning_level_id IS DISTINCT FROM v.level_id
+                               AND NOT EXISTS (
+                                   SELECT 1 FROM billing_dunning_reminder_line l
+                                    WHERE l.move_id = v.move_id AND l.level_id = v.level_id)
+                            RETURNING m.id
+                            """,
+                            today,
+                            values,
+                        ),
+                        log_exceptions=False,
+                    )
+                    claimed = {row[0] for row in cr.fetchall()}
+        except psycopg2.errors.SerializationFailure:
+            _logger.info("Dunning: invoices reminded by a concurrent run, left to the next run")
+            claimed = set()
+        self.env["account.move"].browse(list(targets)).invalidate_recordset(
+            ["dunning_level_id", "dunning_last_date"]
+        )
+        return claimed
+
+    @api.model
+    def _dunning_execute(self, company, plan, today, manual=False):
+        """Claim, create and send the reminders of ``plan``, chunk by chunk."""
+        reminders = self.browse()
+        Reminder = self.with_company(company).with_context(
+            tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True
+        )
+        for start in range(0, len(plan), CHUNK_SIZE):
+            chunk = plan[start : start + CHUNK_SIZE]
+            targets = {
+                line["move"].id: line["level"].id
+                for entry in chunk
+                for line in entry["lines"]
+                if line["level"]
+            }
+            claimed = self._dunning_claim(targets, today)
+            vals_list = []
+            promises = self.env["billing.dunning.followup"]
+            for entry in chunk:
+                lines = [
+                    line
+                    for line in entry["lines"]
+                    if not line["level"] or line["move"].id in claimed
+                ]
+                if not any(line["level"] for line in lines):
+                    continue
+                if entry["promise"]:
+                    promises |= entry["followup"]
+                level = entry["level"]
+                vals_list.append(
+                    {
+                        "company_id": company.id,
+                        "partner_id": entry["partner"].id,
+                        "contact_id": entry["contact"].id,
+                        "policy_id": entry["policy"].id,
+                        "level_id": level.id,
+                        "date": today,
+                        "deadline": level.formal_notice
+                        and today + timedelta(days=entry["policy"].formal_notice_days),
+                        "manual": manual,
+                        "line_ids": [
+                            Command.create(
+                                {
+                                    "move_id": line["move"].id,
+                                    "level_id": line["level"].id if line["level"] else False,
+                                    "previous_level_id": line["previous_level"].id,
+                                    "date_due": line["move"].invoice_date_due,
+                                    "days_late": line["days_late"],
+                                    "currency_id": line["move"].currency_id.id,
+                                    "amount_residual": line["amount_residual"],
+                                    "amount_residual_company": line["amount_residual_company"],
+                                    "amount_interest": line["interest"],
+                                    "amount_indemnity": line["indemnity"],
+                                    "interest_detail": line["detail"],
+                                }
+                            )
+                            for line in lines
+                        ],
+                    }
+                )
+            if not vals_list:
+                continue
+            created = Reminder.create(vals_list)
+            if promises:
+                promises.write({"promise_date": False, "promise_amount": 0.0, "promise_base": 0.0})
+            created._dunning_send()
+            reminders |= created
+        return reminders
+
+    def _dunning_send(self):
+        """Send each reminder on its level's channels and record the outcome of each.
+
+        E-mails are queued (sent by the mail queue after the commit), letters wait in the
+        print queue, calls are activities. A customer without e-mail address gets a letter
+        and a call instead."""
+        outcomes = []
+        fallback = set()
+        by_template = defaultdict(lambda: self.browse())
+        for reminder in self:
+            if not reminder.level_id.channel_email:
+                continue
+            if reminder.contact_id.email:
+                by_template[reminder.level_id._get_mail_template()] |= reminder
+            else:
+                fallback.add(reminder.id)
+                outcomes.append(
+                    {
+                        "reminder_id": reminder.id,
+                        "channel": "email",
+                        "state": "failed",
+                        "note": _(
+                            "No e-mail address on %(partner)s: a letter and a phone call "
+                            "replace the e-mail.",
+                            partner=reminder.contact_id.display_name,
+                        ),
+                    }
+                )
+        for template, reminders in by_template.items():
+            subjects = template._render_field("subject", reminders.ids, compute_lang=True)
+            bodies = template._render_field("body_html", reminders.ids, compute_lang=True)
+            for reminder in reminders.with_context(mail_notify_force_send=False):
+                message = reminder.message_post(
+                    body=bodies[reminder.id],
+                    subject=subjects[reminder.id],
+                    partner_ids=reminder.contact_id.ids,
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_comment",
+                    email_layout_xmlid="mail.mail_notification_light",
+                )
+                outcomes.append(
+                    {
+                        "reminder_id": reminder.id,
+                        "channel": "email",
+                        "state": "done",
+                        "note": _("Queued to %(email)s", email=reminder.contact_id.email),
+                        "message_id": message.id,
+                    }
+                )
+        for reminder in self:
+            level = reminder.level_id
+            if level.channel_letter or reminder.id in fallback:
+                outcomes.append(
+                    {
+                        "reminder_id": reminder.id,
+                        "channel": "letter",
+                        "state": "todo",
+                        "note": _("To print"),
+                    }
+                )
+            if level.channel_phone or reminder.id in fallback:
+                user = level.activity_user_id or reminder.partner_id.user_id or self.env.user
+                activity = reminder.activity_schedule(
+                    "mail.mail_activity_data_call",
+                    date_deadline=reminder.date,
+                    summary=_(
+                        "Call %(partner)s about %(amount)s overdue",
+                        partner=reminder.partner_id.display_name,
+                        amount=reminder.currency_id.format(reminder.amount_due),
+                    ),
+                    user_id=user.id,
+                )
+                outcomes.append(
+                    {
+                        "reminder_id": reminder.id,
+                        "channel": "phone",
+                        "state": "todo",
+                        "note": _("Call planned for %(user)s", user=user.name),
+                        "activity_id": activity.id,
+                    }
+                )
+        self.env["billing.dunning.outcome"].create(outcomes)
+
+    # ------------------------------------------------------------------ follow-up
+
+    @api.model
+    def _dunning_partner_state(self, company, partner, today):
+        """Overdue total, current level, next action and its date for one customer."""
+        Reminder = self.with_company(company)
+        moves = Reminder._dunning_candidates(company, today, partner)
+        state = {
+            "overdue_amount": sum(moves.mapped("amount_residual_signed")),
+            "overdue_count": len(moves),
+            "level": max(
+                moves.dunning_level_id,
+                key=lambda lvl: (lvl.sequence, lvl.id),
+                default=self.env["billing.dunning.level"],
+            ),
+            "next_date": False,
+            "next_action": False,
+        }
+        if not moves:
+            state["next_action"] = _("Nothing overdue")
+            return state
+        followup = Reminder._dunning_followups(company, partner.commercial_partner_id).get(
+            partner.commercial_partner_id.id
+        )
+        if followup and followup.excluded:
+            state["next_action"] = _("Excluded from reminders")
+            return state
+        if followup and followup.disputed:
+            state["next_action"] = _("Disputed: %(reason)s", reason=followup.dispute_reason)
+            return state
+        if followup and followup.paused_until and followup.paused_until >= today:
+            state["next_action"] = _("Paused")
+            state["next_date"] = followup.paused_until + timedelta(days=1)
+            return state
+        if followup and followup.promise_date and followup.promise_date >= today:
+            state["next_action"] = _("Promise to pay")
+            state["next_date"] = followup.promise_date + timedelta(days=1)
+            return state
+        plan = Reminder._dunning_plan(company, today, partners=partner)
+        if plan:
+            state["next_action"] = plan[0]["level"].name
+            state["next_date"] = today
+            return state
+        policy = (followup and followup.policy_id) or self.env[
+            "billing.dunning.policy"
+        ]._get_default_policy(company)
+        if not policy:
+            state["next_action"] = _("No dunning policy")
+            return state
+        levels = policy._sorted_levels()
+        upcoming = []
+        for move in moves:
+            _reached, level, date = Reminder._dunning_next_level(
+                levels, move, policy.grace_days, today
+            )
+            if level and date:
+                upcoming.append((date, level.sequence, level))
+        if upcoming:
+            date, _seq, level = min(upcoming, key=lambda item: (item[0], item[1]))
+            state["next_action"] = level.name
+            state["next_date"] = date
+        else:
+            state["next_action"] = _("Last level reached")
+        return state

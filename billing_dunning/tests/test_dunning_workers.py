@@ -1,0 +1,91 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import date
+
+from odoo import SUPERUSER_ID, api
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestDunningTwoWorkers(TransactionCase):
+    """Two workers claim the same invoice at the same level: only one gets it.
+
+    The rows must be committed for a second connection to see them, so this test commits a
+    small fixture through its own cursor and removes it at the end; the test transaction
+    itself writes nothing."""
+
+    def _fixture(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            company = env.ref("base.main_company")
+            journal = env["account.journal"].create(
+                {"name": "Two workers", "code": "DTW", "type": "general", "company_id": company.id}
+            )
+            policy = env["billing.dunning.policy"].create(
+                {
+                    "name": "Two workers",
+                    "company_id": company.id,
+                    "level_ids": [(0, 0, {"name": "W1", "delay_days": 1})],
+                }
+            )
+            move = env["account.move"].create(
+                {"move_type": "entry", "journal_id": journal.id, "company_id": company.id}
+            )
+            ids = {
+                "journal": journal.id,
+                "policy": policy.id,
+                "level": policy.level_ids.id,
+                "move": move.id,
+            }
+            # committed on purpose: a second connection must see the fixture (removed below)
+            cr.commit()  # pylint: disable=invalid-commit
+        return ids
+
+    def _cleanup(self, ids):
+        with self.registry.cursor() as cr:
+            cr.execute("DELETE FROM account_move WHERE id = %s", [ids["move"]])
+            cr.execute("DELETE FROM billing_dunning_policy WHERE id = %s", [ids["policy"]])
+            cr.execute("DELETE FROM account_journal WHERE id = %s", [ids["journal"]])
+            cr.commit()  # pylint: disable=invalid-commit
+
+    def _level_of(self, cr, move_id):
+        cr.execute("SELECT dunning_level_id FROM account_move WHERE id = %s", [move_id])
+        return cr.fetchone()[0]
+
+    def test_two_workers_claim_once(self):
+        ids = self._fixture()
+        today = date(2025, 5, 1)
+        target = {ids["move"]: ids["level"]}
+        try:
+            with self.registry.cursor() as cr_a, self.registry.cursor() as cr_b:
+                worker_a = api.Environment(cr_a, SUPERUSER_ID, {})["billing.dunning.reminder"]
+                worker_b = api.Environment(cr_b, SUPERUSER_ID, {})["billing.dunning.reminder"]
+                # both running: A holds the row, B skips it instead of waiting
+                self.assertEqual(worker_a._dunning_claim(target, today), {ids["move"]})
+                self.assertEqual(worker_b._dunning_claim(target, today), set())
+                cr_a.commit()  # pylint: disable=invalid-commit
+                cr_b.rollback()
+                # B again, after A committed: the level is taken, nothing to do
+                self.assertEqual(worker_b._dunning_claim(target, today), set())
+                cr_b.rollback()
+                self.assertEqual(self._level_of(cr_b, ids["move"]), ids["level"])
+                cr_b.rollback()
+        finally:
+            self._cleanup(ids)
+
+    def test_worker_with_stale_snapshot_backs_off(self):
+        ids = self._fixture()
+        today = date(2025, 5, 1)
+        target = {ids["move"]: ids["level"]}
+        try:
+            with self.registry.cursor() as cr_a, self.registry.cursor() as cr_b:
+                worker_a = api.Environment(cr_a, SUPERUSER_ID, {})["billing.dunning.reminder"]
+                worker_b = api.Environment(cr_b, SUPERUSER_ID, {})["billing.dunning.reminder"]
+                # B's transaction starts (its snapshot predates A's commit)
+                self.assertIsNone(self._level_of(cr_b, ids["move"]))
+                self.assertEqual(worker_a._dunning_claim(target, today), {ids["move"]})
+                cr_a.commit()  # pylint: disable=invalid-commit
+                # B still sees no level, but PostgreSQL refuses its update: no duplicate
+                self.assertEqual(worker_b._dunning_claim(target, today), set())
+                cr_b.rollback()
+        finally:
+            self._cleanup(ids)

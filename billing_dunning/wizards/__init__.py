@@ -1,0 +1,1 @@
+from . import billing_dunning_followup_update, billing_dunning_preview

@@ -1,0 +1,92 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class BillingDunningPreview(models.TransientModel):
+    """Dry run: what the next run would send today, without writing any reminder."""
+
+    _name = "billing.dunning.preview"
+    _description = "Dunning Run Preview"
+
+    company_id = fields.Many2one("res.company", required=True, readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    date = fields.Date(readonly=True)
+    line_ids = fields.One2many("billing.dunning.preview.line", "preview_id", readonly=True)
+    reminder_count = fields.Integer(string="Reminders", readonly=True)
+
+    @api.model
+    def _open(self, company, partner=None):
+        preview = self._build(company, partner)
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Dunning preview"),
+            "res_model": self._name,
+            "res_id": preview.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    @api.model
+    def _build(self, company, partner=None):
+        today = fields.Date.context_today(self)
+        Reminder = self.env["billing.dunning.reminder"].with_company(company)
+        plan = Reminder._dunning_plan(company, today, partners=partner, manual=bool(partner))
+        lines = []
+        for entry in plan:
+            for line in entry["lines"]:
+                lines.append(
+                    Command.create(
+                        {
+                            "partner_id": entry["partner"].id,
+                            "reminder_level_id": entry["level"].id,
+                            "move_id": line["move"].id,
+                            "level_id": line["level"].id if line["level"] else False,
+                            "days_late": line["days_late"],
+                            "currency_id": line["move"].currency_id.id,
+                            "amount_residual": line["amount_residual"],
+                            "amount_interest": line["interest"],
+                            "amount_indemnity": line["indemnity"],
+                        }
+                    )
+                )
+        return self.create(
+            {
+                "company_id": company.id,
+                "partner_id": partner.id if partner else False,
+                "date": today,
+                "reminder_count": len(plan),
+                "line_ids": lines,
+            }
+        )
+
+    @api.model
+    def action_open_for_company(self):
+        return self._open(self.env.company)
+
+    def action_send(self):
+        """Run now what the preview shows (for its customer, or the whole company)."""
+        self.ensure_one()
+        Reminder = self.env["billing.dunning.reminder"].with_company(self.company_id)
+        reminders = Reminder._dunning_run_company(
+            self.company_id, partners=self.partner_id or None, manual=bool(self.partner_id)
+        )
+        if not reminders:
+            raise UserError(_("Nothing to send today."))
+        return reminders._action_open()
+
+
+class BillingDunningPreviewLine(models.TransientModel):
+    _name = "billing.dunning.preview.line"
+    _description = "Dunning Run Preview Line"
+
+    preview_id = fields.Many2one("billing.dunning.preview", required=True, ondelete="cascade")
+    partner_id = fields.Many2one("res.partner", string="Customer")
+    reminder_level_id = fields.Many2one("billing.dunning.level", string="Reminder level")
+    move_id = fields.Many2one("account.move", string="Invoice")
+    level_id = fields.Many2one("billing.dunning.level", string="New level")
+    days_late = fields.Integer()
+    currency_id = fields.Many2one("res.currency")
+    amount_residual = fields.Monetary(string="Amount due", currency_field="currency_id")
+    amount_interest = fields.Monetary(string="Late interest", currency_field="currency_id")
+    amount_indemnity = fields.Monetary(string="Recovery indemnity", currency_field="currency_id")
