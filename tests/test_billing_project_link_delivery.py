@@ -86,6 +86,8 @@ def test_downpayment_first_rule():
     assert delivery.downpayment_fraction("first", 400.0, 1000.0, 300.0, 1.0, False) == 1.0
     # a smaller delivery carries what it can, the rest goes on the next invoice
     assert delivery.downpayment_fraction("first", 150.0, 1000.0, 300.0, 1.0, False) == 0.5
+    # rounded down so that the deduction never exceeds the invoice: 20 / 30 -> 0.66
+    assert delivery.downpayment_fraction("first", 20.0, 100.0, 30.0, 1.0, False) == 0.66
 
 
 def test_downpayment_nothing_to_deduct():

@@ -5,6 +5,7 @@ import psycopg2
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import mute_logger
 
 from ..tools import delivery as rules
 
@@ -232,7 +233,7 @@ class StockPicking(models.Model):
         self.flush_recordset(["delivery_invoice_id"])
         mode = "SKIP LOCKED" if skip_locked else "NOWAIT"
         try:
-            with self.env.cr.savepoint(flush=False):
+            with self.env.cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
                 self.env.cr.execute(
                     "SELECT id FROM stock_picking WHERE id IN %s ORDER BY id FOR UPDATE " + mode,
                     [tuple(self.ids)],
@@ -425,14 +426,18 @@ class StockPicking(models.Model):
         invoiced pickings are never picked again, so the run is safe to repeat.
         """
         before = date.today().replace(day=1)
-        pickings = self.search(self._delivery_monthly_domain(before), order="partner_id, id")
-        customers = rules.group_by_key(
-            pickings, key=lambda p: p.sale_id.partner_invoice_id.commercial_partner_id.id
-        )
+        # the cron user may not be allowed in every company: the run serves all of them
+        pickings = self.sudo().search(self._delivery_monthly_domain(before), order="partner_id, id")
         invoices = self.env["account.move"]
-        for start in range(0, len(customers), chunk_size):
-            chunk = self.browse(
-                [p.id for group in customers[start : start + chunk_size] for p in group]
+        for company, company_pickings in pickings.grouped("company_id").items():
+            customers = rules.group_by_key(
+                company_pickings,
+                key=lambda p: p.sale_id.partner_invoice_id.commercial_partner_id.id,
             )
-            invoices |= chunk._delivery_invoice_create(grouping="period", skip_locked=True)
+            for start in range(0, len(customers), chunk_size):
+                groups = customers[start : start + chunk_size]
+                chunk = company_pickings.browse([p.id for group in groups for p in group])
+                invoices |= chunk.with_company(company)._delivery_invoice_create(
+                    grouping="period", skip_locked=True
+                )
         return invoices

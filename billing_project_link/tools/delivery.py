@@ -4,7 +4,7 @@ The ORM layer turns pickings and order lines into plain values, asks these funct
 invoice and how to group it, and writes the result back.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 GROUPINGS = ("picking", "partner", "order", "period")
 
@@ -73,7 +73,8 @@ def downpayment_fraction(
     - ``proportional``: the delivery's share of the order (``delivery_amount`` /
       ``order_amount``), so that each invoice carries its part of the down payment;
     - ``first``: as much as this invoice can carry (all of it when the delivery is worth more
-      than the down payment), so down payments go on the first invoices.
+      than the down payment, rounded down otherwise), so down payments go on the first
+      invoices.
 
     The last invoice of the order (``is_last``) takes whatever remains. The result is rounded
     to ``digits`` decimals (the precision of quantities).
@@ -85,11 +86,12 @@ def downpayment_fraction(
         return _round(remaining, digits)
     if rule == "proportional":
         wanted = delivery_amount / order_amount if order_amount > 0 else remaining
-    elif rule == "first":
+        return _round(min(wanted, remaining), digits)
+    if rule == "first":
+        # rounded down: the deduction never exceeds what the invoice bills
         wanted = delivery_amount / downpayment_amount if downpayment_amount > 0 else 0.0
-    else:
-        raise ValueError("unknown down payment rule %r" % (rule,))
-    return _round(min(wanted, remaining), digits)
+        return _round(min(wanted, remaining), digits, ROUND_DOWN)
+    raise ValueError("unknown down payment rule %r" % (rule,))
 
 
 def invoice_status(is_invoiced, has_quantities):
@@ -99,6 +101,6 @@ def invoice_status(is_invoiced, has_quantities):
     return "to_invoice" if has_quantities else "nothing"
 
 
-def _round(value, digits):
+def _round(value, digits, rounding=ROUND_HALF_UP):
     quantum = Decimal(1).scaleb(-digits)
-    return float(Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+    return float(Decimal(str(value)).quantize(quantum, rounding=rounding))
