@@ -16,6 +16,7 @@
         "views/res_partner_views.xml",
         "wizards/stock_picking_invoice_views.xml",
     ],
+    "demo": ["demo/stock_picking_demo.xml"],
     "installable": True,
     "application": False,
 }

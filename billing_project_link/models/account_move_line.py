@@ -12,10 +12,12 @@ class AccountMoveLine(models.Model):
         index="btree_not_null",
         ondelete="restrict",
         readonly=True,
+        check_company=True,
     )
 
     def _copy_data_extend_business_fields(self, values):
         # EXTENDS account: a reversal keeps the delivery of each line, so that posting it
         # frees the delivery again.
-        super()._copy_data_extend_business_fields(values)
+        res = super()._copy_data_extend_business_fields(values)
         values["delivery_picking_id"] = self.delivery_picking_id.id
+        return res

@@ -21,8 +21,8 @@ class StockPicking(models.Model):
 
     delivery_invoice_id = fields.Many2one(
         "account.move",
-        string="Delivery Invoice",
         copy=False,
+        check_company=True,
         readonly=True,
         index="btree_not_null",
         ondelete="set null",
@@ -88,6 +88,8 @@ class StockPicking(models.Model):
     def action_invoice_delivery(self):
         """Button "Invoice this delivery": one invoice with exactly this delivery's quantities."""
         self.ensure_one()
+        # same right as the sale order's "Create invoice" (billing users and salespeople)
+        self.env["account.move"].check_access("create")
         invoices = self._delivery_invoice_create(grouping="picking")
         return self._delivery_action_view_invoices(invoices)
 

@@ -70,7 +70,7 @@ class DeliveryInvoicingCase(AccountTestInvoicingCommon):
             move.picked = True
         res = picking.button_validate()
         if isinstance(res, dict) and res.get("res_model") == "stock.backorder.confirmation":
-            Form(self.env[res["res_model"]].with_context(res["context"])).save().process()
+            Form(self.env[res["res_model"]].with_context(**res["context"])).save().process()
         self.assertEqual(picking.state, "done")
         return picking
 

@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
 from .delivery_common import DeliveryInvoicingCase
@@ -189,3 +189,18 @@ class TestDeliveryInvoice(DeliveryInvoicingCase):
         self.assertEqual(
             returned.delivery_invoice_id.reversed_entry_id, picking.delivery_invoice_id
         )
+
+    def test_stock_user_cannot_invoice(self):
+        order = self._order([(self.good, 5)])
+        picking = self._deliver(order)
+        storekeeper = self.env["res.users"].create(
+            {
+                "name": "Magasinier",
+                "login": "magasinier",
+                "groups_id": [(6, 0, [self.env.ref("stock.group_stock_user").id])],
+            }
+        )
+        with self.assertRaises(AccessError):
+            picking.with_user(storekeeper).action_invoice_delivery()
+        self.assertEqual(picking.delivery_invoice_status, "to_invoice")
+        self.assertFalse(order.invoice_ids)

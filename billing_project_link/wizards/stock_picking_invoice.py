@@ -38,6 +38,7 @@ class StockPickingInvoice(models.TransientModel):
 
     def action_create_invoices(self):
         self.ensure_one()
+        self.env["account.move"].check_access("create")
         pickings = self.picking_ids.filtered(lambda p: p.delivery_invoice_status == "to_invoice")
         if not pickings:
             raise UserError(
