@@ -341,6 +341,8 @@ class StockPicking(models.Model):
                 filter(None, [*orders.mapped("client_order_ref"), *pickings.mapped("name")])
             )[:2000],
         )
+        if len(set(orders.mapped("reference"))) > 1:
+            vals["payment_reference"] = False  # as the order's own grouping does
         is_refund = first._delivery_is_return()
         if is_refund:
             origins = pickings.return_id.delivery_invoice_id
