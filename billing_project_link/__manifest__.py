@@ -9,7 +9,14 @@
     "author": "Billing FR",
     "license": "LGPL-3",
     "depends": ["sale_stock", "sale_project", "sale_timesheet"],
-    "data": [],
+    "data": [
+        "security/ir.model.access.csv",
+        "data/stock_picking_cron.xml",
+        "views/stock_picking_views.xml",
+        "views/res_partner_views.xml",
+        "wizards/stock_picking_invoice_views.xml",
+    ],
+    "demo": ["demo/stock_picking_demo.xml"],
     "installable": True,
     "application": False,
 }

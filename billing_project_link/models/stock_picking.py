@@ -1,0 +1,447 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import date
+
+import psycopg2
+
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import mute_logger
+
+from ..tools import delivery as rules
+
+INVOICE_STATUS = [
+    ("to_invoice", "To Invoice"),
+    ("invoiced", "Invoiced"),
+    ("nothing", "Nothing to Invoice"),
+]
+
+
+class StockPicking(models.Model):
+    _inherit = "stock.picking"
+
+    delivery_invoice_id = fields.Many2one(
+        "account.move",
+        copy=False,
+        check_company=True,
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        help="Customer invoice (or credit note, for a return) that bills this delivery. "
+        "Cleared when that invoice is cancelled or reversed, so the delivery can be invoiced "
+        "again.",
+    )
+    delivery_invoice_status = fields.Selection(
+        INVOICE_STATUS,
+        string="Invoicing Status",
+        compute="_compute_delivery_invoice_status",
+        store=True,
+        index=True,
+    )
+    delivery_invoice_line_ids = fields.One2many(
+        "account.move.line", "delivery_picking_id", string="Delivery Invoice Lines", readonly=True
+    )
+    delivery_invoice_count = fields.Integer(compute="_compute_delivery_invoice_count")
+
+    @api.depends(
+        "state",
+        "sale_id",
+        "delivery_invoice_id",
+        "move_ids.quantity",
+        "move_ids.sale_line_id.qty_to_invoice",
+        "sale_id.delivery_invoice_extra_lines",
+    )
+    def _compute_delivery_invoice_status(self):
+        for picking in self:
+            has_quantities = False
+            if not picking.delivery_invoice_id and picking._delivery_is_invoiceable():
+                remaining = picking._delivery_remaining_quantities()
+                has_quantities = bool(picking._delivery_own_quantities(remaining))
+            picking.delivery_invoice_status = rules.invoice_status(
+                bool(picking.delivery_invoice_id), has_quantities
+            )
+
+    def _compute_delivery_invoice_count(self):
+        for picking in self:
+            picking.delivery_invoice_count = len(picking.delivery_invoice_line_ids.move_id)
+
+    # ------------------------------------------------------------------------------------------
+    # CRUD / stock hooks
+    # ------------------------------------------------------------------------------------------
+
+    def _action_done(self):
+        # EXTENDS stock: customers invoiced "at once" get the invoice of each delivery (or the
+        # credit note of each return) when it is validated.
+        res = super()._action_done()
+        at_once = self.filtered(
+            lambda p: p.sale_id.partner_id.commercial_partner_id.delivery_invoice_frequency
+            == "at_once"
+            and p.delivery_invoice_status == "to_invoice"
+        )
+        if at_once:
+            at_once.sudo()._delivery_invoice_create(grouping="picking", skip_locked=True)
+        return res
+
+    # ------------------------------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------------------------------
+
+    def action_invoice_delivery(self):
+        """Button "Invoice this delivery": one invoice with exactly this delivery's quantities."""
+        self.ensure_one()
+        # same right as the sale order's "Create invoice" (billing users and salespeople)
+        self.env["account.move"].check_access("create")
+        invoices = self._delivery_invoice_create(grouping="picking")
+        return self._delivery_action_view_invoices(invoices)
+
+    def action_view_delivery_invoices(self):
+        self.ensure_one()
+        return self._delivery_action_view_invoices(self.delivery_invoice_line_ids.move_id)
+
+    def _delivery_action_view_invoices(self, invoices):
+        action = self.env["ir.actions.actions"]._for_xml_id("account.action_move_out_invoice_type")
+        if len(invoices) == 1:
+            action.update(
+                views=[(self.env.ref("account.view_move_form").id, "form")],
+                res_id=invoices.id,
+            )
+        else:
+            action["domain"] = [("id", "in", invoices.ids)]
+        action["context"] = {"create": False}
+        return action
+
+    # ------------------------------------------------------------------------------------------
+    # Business methods: what a delivery bills
+    # ------------------------------------------------------------------------------------------
+
+    def _delivery_is_return(self):
+        self.ensure_one()
+        return self.picking_type_code == "incoming" and bool(self.return_id)
+
+    def _delivery_is_invoiceable(self):
+        """A done customer delivery (or a return of one) linked to a sale order."""
+        self.ensure_one()
+        return (
+            self.state == "done"
+            and bool(self.sale_id)
+            and (self.picking_type_code == "outgoing" or self._delivery_is_return())
+        )
+
+    def _delivery_moved_quantities(self):
+        """{sale line: quantity this picking moved to (or back from) the customer}, in the
+        unit of the sale line."""
+        self.ensure_one()
+        is_return = self._delivery_is_return()
+        quantities = {}
+        for move in self.move_ids:
+            line = move.sale_line_id
+            if move.state != "done" or not line or move.scrapped:
+                continue
+            if is_return:
+                if not (move.to_refund and move.location_id._is_outgoing()):
+                    continue
+            elif not move.location_dest_id._is_outgoing() or (
+                move.origin_returned_move_id and not move.to_refund
+            ):
+                continue
+            qty = move.product_uom._compute_quantity(
+                move.quantity, line.product_uom, rounding_method="HALF-UP"
+            )
+            quantities[line] = quantities.get(line, 0.0) + qty
+        return quantities
+
+    def _delivery_remaining_quantities(self):
+        """{sale line: quantity still to invoice} for the order lines of these pickings."""
+        lines = self.sale_id.order_line
+        return {line: line.qty_to_invoice for line in lines}
+
+    def _delivery_own_quantities(self, remaining):
+        """{sale line: quantity} this delivery bills (credits, for a return), taken from
+        ``remaining`` (decremented). Products invoiced on delivered quantities bill what was
+        delivered; products invoiced on ordered quantities follow the order's rule."""
+        self.ensure_one()
+        moved = self._delivery_moved_quantities()
+        if self._delivery_is_return():
+            delivered = {
+                line: qty
+                for line, qty in moved.items()
+                if line.product_id.invoice_policy == "delivery"
+            }
+            return rules.split_quantities(delivered, remaining, sign=-1)
+        delivered = {}
+        for line, qty in moved.items():
+            if line.product_id.invoice_policy == "delivery":
+                delivered[line] = qty
+            elif self.sale_id.delivery_invoice_extra_lines == "first_delivery":
+                # invoiced on ordered quantities: everything ordered, on the first invoice
+                delivered[line] = line.product_uom_qty
+        return rules.split_quantities(delivered, remaining)
+
+    def _delivery_extra_quantities(self, remaining):
+        """Order lines without delivery (services such as shipping) billed on the first
+        delivery's invoice, when the order says so."""
+        self.ensure_one()
+        order = self.sale_id
+        if order.delivery_invoice_extra_lines != "first_delivery" or self._delivery_is_return():
+            return {}
+        extras = {}
+        for line in order.order_line:
+            if line.display_type or line.is_downpayment or line.move_ids:
+                continue
+            if line.product_id.type == "consu" and line.product_id.invoice_policy == "delivery":
+                continue  # a good still to be delivered: its own delivery will bill it
+            extras[line] = line.product_uom_qty
+        return rules.split_quantities(extras, remaining)
+
+    # ------------------------------------------------------------------------------------------
+    # Business methods: grouping keys (small, overridable)
+    # ------------------------------------------------------------------------------------------
+
+    def _delivery_invoice_base_key(self):
+        """What every delivery of one invoice must share."""
+        self.ensure_one()
+        order = self.sale_id
+        return (
+            self.company_id.id,
+            order.partner_invoice_id.id,
+            order.currency_id.id,
+            order.fiscal_position_id.id,
+            order.payment_term_id.id,
+            order.journal_id.id,
+            "out_refund" if self._delivery_is_return() else "out_invoice",
+        )
+
+    def _delivery_invoice_key(self, grouping):
+        self.ensure_one()
+        return rules.grouping_key(
+            grouping,
+            self._delivery_invoice_base_key(),
+            self.id,
+            self.sale_id.id,
+            fields.Date.context_today(self, self.date_done),
+        )
+
+    # ------------------------------------------------------------------------------------------
+    # Business methods: locking and invoicing
+    # ------------------------------------------------------------------------------------------
+
+    def _delivery_invoice_lock(self, skip_locked=False):
+        """Lock the picking rows for this transaction; return the pickings locked.
+
+        Interactive use (``skip_locked`` False) fails at once with a clear error when another
+        user or worker is invoicing one of them; batches skip the rows locked elsewhere.
+        """
+        if not self:
+            return self
+        self.flush_recordset(["delivery_invoice_id"])
+        mode = "SKIP LOCKED" if skip_locked else "NOWAIT"
+        try:
+            with self.env.cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
+                self.env.cr.execute(
+                    "SELECT id FROM stock_picking WHERE id IN %s ORDER BY id FOR UPDATE " + mode,
+                    [tuple(self.ids)],
+                )
+                locked_ids = [row[0] for row in self.env.cr.fetchall()]
+        except (psycopg2.errors.LockNotAvailable, psycopg2.errors.SerializationFailure) as err:
+            raise UserError(
+                _(
+                    "Deliveries %(names)s are being invoiced by another user right now. "
+                    "Try again in a moment.",
+                    names=", ".join(self.mapped("name")),
+                )
+            ) from err
+        locked = self.browse(locked_ids)
+        # what another transaction committed before we got the lock
+        locked.invalidate_recordset(["delivery_invoice_id", "delivery_invoice_status"])
+        return locked
+
+    def _delivery_invoice_create(self, grouping="picking", skip_locked=False):
+        """Invoice these deliveries (credit the returns), grouped by ``grouping``.
+
+        Interactive (``skip_locked`` False): any delivery that cannot be invoiced is an error
+        and nothing is written. Batch (``skip_locked`` True): deliveries locked by another
+        worker, already invoiced or with nothing to invoice are skipped, so a rerun is safe.
+        Returns the invoices created.
+        """
+        if grouping not in rules.GROUPINGS:
+            raise UserError(_("Unknown grouping %(grouping)s.", grouping=grouping))
+        pickings = self._delivery_invoice_lock(skip_locked=skip_locked)
+        if not skip_locked:
+            self._delivery_check_invoiceable()
+        pickings = pickings.filtered(
+            lambda p: not p.delivery_invoice_id and p._delivery_is_invoiceable()
+        ).sorted(lambda p: (p.date_done, p.id))
+        remaining = pickings._delivery_remaining_quantities()
+        plans = []
+        for picking in pickings:
+            own = picking._delivery_own_quantities(remaining)
+            if own:
+                plans.append((picking, own))
+        if not plans:
+            if not skip_locked:
+                raise UserError(
+                    _(
+                        "Nothing to invoice on delivery %(names)s: its quantities are already "
+                        "invoiced.",
+                        names=", ".join(self.mapped("name")),
+                    )
+                )
+            return self.env["account.move"]
+        groups = rules.group_by_key(plans, key=lambda plan: plan[0]._delivery_invoice_key(grouping))
+        vals_list = []
+        group_pickings = []
+        for group in groups:
+            vals_list.append(self._delivery_prepare_invoice(group, remaining))
+            group_pickings.append(self.browse([plan[0].id for plan in group]))
+        invoices = self.env["sale.order"]._create_account_invoices(vals_list, False)
+        for invoice, group_picks in zip(invoices, group_pickings, strict=True):
+            group_picks.write({"delivery_invoice_id": invoice.id})
+        return invoices
+
+    def _delivery_check_invoiceable(self):
+        for picking in self:
+            if picking.delivery_invoice_id:
+                raise UserError(
+                    _(
+                        "Delivery %(picking)s is already invoiced by %(invoice)s.",
+                        picking=picking.name,
+                        invoice=picking.delivery_invoice_id.display_name,
+                    )
+                )
+            if not picking._delivery_is_invoiceable():
+                raise UserError(
+                    _(
+                        "Delivery %(picking)s cannot be invoiced: only done deliveries to "
+                        "customers (and their returns) linked to a sale order can.",
+                        picking=picking.name,
+                    )
+                )
+
+    def _delivery_invoice_line_name(self, base_name):
+        self.ensure_one()
+        return _("%(name)s (delivery note %(picking)s)", name=base_name, picking=self.name)
+
+    def _delivery_prepare_invoice(self, group, remaining):
+        """Values of one invoice (or credit note) for ``group``: [(picking, {line: qty})]."""
+        first = group[0][0]
+        orders = self.env["sale.order"].browse(
+            list(dict.fromkeys(plan[0].sale_id.id for plan in group))
+        )
+        order = first.sale_id.with_company(first.company_id)
+        if order.partner_invoice_id.lang:
+            order = order.with_context(lang=order.partner_invoice_id.lang)
+        vals = order._prepare_invoice()
+        pickings = self.browse([plan[0].id for plan in group])
+        partners = pickings.partner_id
+        vals.update(
+            invoice_origin=", ".join(orders.mapped("name")),
+            partner_shipping_id=(
+                partners.id if len(partners) == 1 else vals["partner_shipping_id"]
+            ),
+            ref=", ".join(
+                filter(None, [*orders.mapped("client_order_ref"), *pickings.mapped("name")])
+            )[:2000],
+        )
+        if len(set(orders.mapped("reference"))) > 1:
+            vals["payment_reference"] = False  # as the order's own grouping does
+        is_refund = first._delivery_is_return()
+        if is_refund:
+            origins = pickings.return_id.delivery_invoice_id
+            vals["move_type"] = "out_refund"
+            if len(origins) == 1:
+                vals["reversed_entry_id"] = origins.id
+            vals["ref"] = _(
+                "Return %(returns)s of %(deliveries)s, invoice %(invoices)s",
+                returns=", ".join(pickings.mapped("name")),
+                deliveries=", ".join(pickings.return_id.mapped("name")),
+                invoices=", ".join(origins.mapped("name")) or "-",
+            )
+        sequence = 0
+        lines = []
+        amounts = {}  # order -> untaxed amount of this invoice, for down payments
+        extras_done = set()
+        for picking, own in group:
+            sequence += 1
+            lines.append(Command.create(picking._delivery_prepare_section_line(sequence)))
+            quantities = dict(own)
+            if picking.sale_id.id not in extras_done:
+                quantities.update(picking._delivery_extra_quantities(remaining))
+                extras_done.add(picking.sale_id.id)
+            for line, qty in quantities.items():
+                sequence += 1
+                line_vals = line._prepare_invoice_line(
+                    sequence=sequence, quantity=qty, delivery_picking_id=picking.id
+                )
+                line_vals["name"] = picking._delivery_invoice_line_name(line_vals["name"])
+                lines.append(Command.create(line_vals))
+                amounts[line.order_id] = (
+                    amounts.get(line.order_id, 0.0) + qty * line.price_reduce_taxexcl
+                )
+        if not is_refund:
+            for dp_order, amount in amounts.items():
+                dp_lines = dp_order._delivery_downpayment_lines(amount, remaining)
+                if not dp_lines:
+                    continue
+                sequence += 1
+                lines.append(
+                    Command.create(dp_order._prepare_down_payment_section_line(sequence=sequence))
+                )
+                for dp_line, fraction in dp_lines:
+                    sequence += 1
+                    lines.append(
+                        Command.create(
+                            dp_line._prepare_invoice_line(sequence=sequence, quantity=-fraction)
+                        )
+                    )
+        vals["invoice_line_ids"] = lines
+        return vals
+
+    def _delivery_prepare_section_line(self, sequence):
+        self.ensure_one()
+        done = fields.Date.context_today(self, self.date_done)
+        return {
+            "display_type": "line_section",
+            "sequence": sequence,
+            "name": _(
+                "Delivery note %(picking)s of %(date)s",
+                picking=self.name,
+                date=fields.Date.to_string(done),
+            ),
+            "delivery_picking_id": self.id,
+        }
+
+    # ------------------------------------------------------------------------------------------
+    # Scheduled run
+    # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def _delivery_monthly_domain(self, before):
+        return [
+            ("delivery_invoice_status", "=", "to_invoice"),
+            ("sale_id.partner_id.commercial_partner_id.delivery_invoice_frequency", "=", "monthly"),
+            ("date_done", "<", fields.Datetime.to_string(before)),
+        ]
+
+    @api.model
+    def _cron_invoice_monthly_deliveries(self, chunk_size=100):
+        """Month-end run: one invoice per customer and month for the deliveries done before
+        this month by customers invoiced monthly.
+
+        Customers are processed by chunks; pickings locked by another worker are skipped and
+        invoiced pickings are never picked again, so the run is safe to repeat.
+        """
+        before = date.today().replace(day=1)
+        # the cron user may not be allowed in every company: the run serves all of them
+        pickings = self.sudo().search(self._delivery_monthly_domain(before), order="partner_id, id")
+        invoices = self.env["account.move"]
+        for company, company_pickings in pickings.grouped("company_id").items():
+            customers = rules.group_by_key(
+                company_pickings,
+                key=lambda p: p.sale_id.partner_invoice_id.commercial_partner_id.id,
+            )
+            for start in range(0, len(customers), chunk_size):
+                groups = customers[start : start + chunk_size]
+                chunk = company_pickings.browse([p.id for group in groups for p in group])
+                invoices |= chunk.with_company(company)._delivery_invoice_create(
+                    grouping="period", skip_locked=True
+                )
+        return invoices
