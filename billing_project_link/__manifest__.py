@@ -9,7 +9,15 @@
     "author": "Billing FR",
     "license": "LGPL-3",
     "depends": ["sale_stock", "sale_project", "sale_timesheet"],
-    "data": [],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/billing_situation_security.xml",
+        "views/billing_situation_views.xml",
+        "views/sale_order_views.xml",
+        "views/account_move_views.xml",
+        "views/billing_affaire_views.xml",
+        "report/report_invoice_situation.xml",
+    ],
     "installable": True,
     "application": False,
 }

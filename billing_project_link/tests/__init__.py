@@ -1,1 +1,7 @@
-from . import test_install
+from . import (
+    test_install,
+    test_situation_affaires,
+    test_situation_invoicing,
+    test_situation_milestones_timesheets,
+    test_situation_retention,
+)
