@@ -115,8 +115,11 @@ class BillingSituationLine(models.Model):
                     )
                 )
 
-    def _refresh_previous(self):
-        """Read the contract and what earlier live situations billed, per order line."""
+    def _refresh_previous(self, start=False):
+        """Read the contract and what earlier live situations billed, per order line.
+
+        ``start``: a new situation, whose progress starts at the previous one.
+        """
         for line in self:
             previous = self.search(
                 [
@@ -131,5 +134,7 @@ class BillingSituationLine(models.Model):
                 "previous_percent": max(previous.mapped("percent"), default=0.0),
                 "previous_amount": sum(previous.mapped("amount")),
             }
+            if start:
+                values["percent"] = values["previous_percent"]
             if any(line[name] != value for name, value in values.items()):
                 line.write(values)

@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
+from odoo.osv import expression
 
 
 class SaleOrderLine(models.Model):
@@ -93,3 +94,33 @@ class SaleOrderLine(models.Model):
             }
         )
         return values
+
+    def _recompute_qty_to_invoice(self, start_date, end_date):
+        # Override of sale_timesheet: the hours of an invoice become billable again only
+        # when a credit note reverses it fully (as when timesheets are linked to the new
+        # invoice); a partial credit note must not release every hour of the invoice.
+        super()._recompute_qty_to_invoice(start_date, end_date)
+        lines = self.filtered(
+            lambda sol: sol.product_id and sol.product_id._is_delivered_timesheet()
+        )
+        credited = lines.order_id.invoice_ids.filtered(
+            lambda move: move.state == "posted" and move.move_type == "out_refund"
+        ).reversed_entry_id.filtered(lambda move: move.payment_state != "reversed")
+        if not credited:
+            return
+        domain = expression.AND(
+            [
+                lines._timesheet_compute_delivered_quantity_domain(),
+                [("timesheet_invoice_id", "in", credited.ids)],
+                [("date", ">=", start_date)] if start_date else [],
+                [("date", "<=", end_date)] if end_date else [],
+            ]
+        )
+        still_billed = lines.sudo()._get_delivered_quantity_by_analytic(domain)
+        for line in lines:
+            hours = still_billed.get(line.id, 0.0)
+            if hours:
+                status = line.invoice_status
+                line.qty_to_invoice = max(line.qty_to_invoice - hours, 0.0)
+                if not line.qty_to_invoice:
+                    line.invoice_status = status

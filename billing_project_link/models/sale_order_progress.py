@@ -110,9 +110,7 @@ class SaleOrder(models.Model):
                     ],
                 }
             )
-            situation.line_ids._refresh_previous()
-            for line in situation.line_ids:
-                line.percent = line.previous_percent
+            situation.line_ids._refresh_previous(start=True)
         return {
             "type": "ir.actions.act_window",
             "res_model": "billing.situation",

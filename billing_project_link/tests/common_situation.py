@@ -9,6 +9,7 @@ class SituationCommon(AccountTestInvoicingCommon):
     """A confirmed order of two construction lots, 20 % VAT, for progress billing."""
 
     @classmethod
+    @AccountTestInvoicingCommon.setup_country("fr")
     def setUpClass(cls):
         super().setUpClass()
         cls.env.user.groups_id |= cls.env.ref("sales_team.group_sale_manager")

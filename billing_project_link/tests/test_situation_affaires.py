@@ -5,7 +5,6 @@ from .common_situation import SituationCommon
 
 
 @tagged("post_install", "-at_install")
-@SituationCommon.setup_country("fr")
 class TestSituationAffaires(SituationCommon):
     def test_affaire_figures_per_order(self):
         order = self._create_order()

@@ -7,7 +7,6 @@ from .common_situation import SituationCommon
 
 
 @tagged("post_install", "-at_install")
-@SituationCommon.setup_country("fr")
 class TestMilestonesTimesheets(SituationCommon):
     @classmethod
     def setUpClass(cls):
@@ -90,7 +89,7 @@ class TestMilestonesTimesheets(SituationCommon):
                     "name": name,
                     "project_id": project.id,
                     "sale_line_id": milestone_line.id,
-                    "product_uom_qty": qty,
+                    "quantity_percentage": qty,
                 }
                 for name, qty in (("Sketch", 0.4), ("Permit", 0.6))
             ]
