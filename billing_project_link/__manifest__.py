@@ -18,6 +18,7 @@
         "views/billing_affaire_views.xml",
         "report/report_invoice_situation.xml",
     ],
+    "demo": ["demo/billing_situation_demo.xml"],
     "installable": True,
     "application": False,
 }

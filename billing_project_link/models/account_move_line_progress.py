@@ -23,16 +23,17 @@ class AccountMoveLine(models.Model):
 
     def _compute_term_key(self):
         # Override of account: the retention term is keyed apart from the other terms.
-        super()._compute_term_key()
+        res = super()._compute_term_key()
         for line in self.filtered(
             lambda line: line.display_type == "payment_term" and line.billing_is_retention
         ):
             line.term_key = frozendict({**line.term_key, "billing_is_retention": True})
+        return res
 
     def _compute_account_id(self):
         # Override of account: the retention line keeps the retention account, the other
         # receivable lines never take it from it.
-        super()._compute_account_id()
+        res = super()._compute_account_id()
         for line in self.filtered(lambda line: line.display_type == "payment_term"):
             move = line.move_id
             if not move.billing_retention_amount:
@@ -43,3 +44,4 @@ class AccountMoveLine(models.Model):
             elif line.account_id == account:
                 partner = move.commercial_partner_id.with_company(move.company_id)
                 line.account_id = partner.property_account_receivable_id
+        return res

@@ -36,7 +36,7 @@ class AccountMove(models.Model):
     def _compute_needed_terms(self):
         # Override of account: the retention is a receivable term of its own, on the
         # retention account, due on the release date; the other terms carry the rest.
-        super()._compute_needed_terms()
+        res = super()._compute_needed_terms()
         for move in self:
             amount = move.billing_retention_amount
             if not amount or not move.needed_terms or not move.is_invoice(True):
@@ -69,10 +69,11 @@ class AccountMove(models.Model):
                 "name": _("Retention (retenue de garantie)"),
             }
             move.needed_terms = terms
+        return res
 
     def _compute_invoice_date_due(self):
         # Override of account: the retention's release date is not the invoice's due date.
-        super()._compute_invoice_date_due()
+        res = super()._compute_invoice_date_due()
         for move in self.filtered("billing_retention_amount"):
             dates = [
                 key["date_maturity"]
@@ -81,6 +82,7 @@ class AccountMove(models.Model):
             ]
             if dates:
                 move.invoice_date_due = max(dates)
+        return res
 
     def action_force_register_payment(self):
         # Override of account: a retention not yet due is not paid with the invoice.

@@ -14,9 +14,9 @@ class BillingAffaireReport(models.Model):
     order_id = fields.Many2one("sale.order", string="Sales Order", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
-    project_id = fields.Many2one("project.project", string="Project", readonly=True)
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
-    currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
+    project_id = fields.Many2one("project.project", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
     date_order = fields.Datetime(string="Order Date", readonly=True)
     amount_contracted = fields.Monetary(
         string="Contracted", readonly=True, aggregator="sum", help="Untaxed amount sold."

@@ -1,8 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..tools import situation as rules
+
+_logger = logging.getLogger(__name__)
 
 # Fields of a situation that freeze once its invoice exists.
 FROZEN_FIELDS = {"order_id", "date", "line_ids", "is_final", "retention_rate", "number"}
@@ -44,9 +48,7 @@ class BillingSituation(models.Model):
         help="Cumulative progress to apply to every line at once.",
     )
     line_ids = fields.One2many("billing.situation.line", "situation_id", string="Lines")
-    invoice_id = fields.Many2one(
-        "account.move", string="Invoice", readonly=True, copy=False, check_company=True
-    )
+    invoice_id = fields.Many2one("account.move", readonly=True, copy=False, check_company=True)
     state = fields.Selection(
         [
             ("draft", "Draft"),
@@ -81,9 +83,7 @@ class BillingSituation(models.Model):
         copy=False,
         help="This situation's works incl. taxes, base of the retention.",
     )
-    down_payment_deduction = fields.Monetary(
-        string="Down Payment Deduction", readonly=True, copy=False
-    )
+    down_payment_deduction = fields.Monetary(readonly=True, copy=False)
     retention_amount = fields.Monetary(string="Retention", readonly=True, copy=False)
 
     _sql_constraints = [
@@ -288,3 +288,23 @@ class BillingSituation(models.Model):
         cumulative = sum(previous.mapped("works_amount_total")) + works_total
         retained = sum(previous.mapped("retention_amount"))
         return float(rules.retention(rate, cumulative, retained))
+
+    @api.model
+    def _billing_demo_situations(self, order_id, progress):
+        """Demo data: confirm the order and post one situation per list of percents.
+
+        Skipped (with a log line) when the company has no chart of accounts yet.
+        """
+        order = self.env["sale.order"].browse(order_id)
+        if not order.company_id.chart_template or order.situation_ids:
+            _logger.info("Demo situations of %s skipped.", order.name)
+            return
+        if order.state != "sale":
+            order.action_confirm()
+        for percents in progress:
+            action = order.action_new_situation()
+            situation = self.browse(action["res_id"])
+            for line, percent in zip(situation.line_ids, percents, strict=False):
+                line.percent = percent
+            situation.action_create_invoice()
+            situation.invoice_id.action_post()

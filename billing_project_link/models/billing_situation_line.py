@@ -38,9 +38,7 @@ class BillingSituationLine(models.Model):
         digits=(5, 2),
         help="Progress of the line since the start of the works, 0 to 100.",
     )
-    cumulative_amount = fields.Monetary(
-        string="Cumulative Amount", compute="_compute_amounts", store=True
-    )
+    cumulative_amount = fields.Monetary(compute="_compute_amounts", store=True)
     amount = fields.Monetary(string="This Situation", compute="_compute_amounts", store=True)
     invoice_line_ids = fields.One2many(
         "account.move.line", "billing_situation_line_id", string="Invoice Lines"

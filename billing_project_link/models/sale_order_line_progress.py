@@ -19,7 +19,7 @@ class SaleOrderLine(models.Model):
             lambda line: line.billing_situation_line_ids
             or (line.is_downpayment and line.order_id.situation_ids)
         )
-        super(SaleOrderLine, self - by_amount)._compute_qty_invoiced()
+        res = super(SaleOrderLine, self - by_amount)._compute_qty_invoiced()
         for line in by_amount:
             net = line._billing_net_invoiced()
             if line.is_downpayment:
@@ -28,6 +28,7 @@ class SaleOrderLine(models.Model):
                 line.qty_invoiced = line.product_uom_qty * net / line.price_subtotal
             else:
                 line.qty_invoiced = 0.0
+        return res
 
     def _billing_net_invoiced(self):
         """Untaxed amount invoiced on this line, credit notes deducted, cancelled skipped."""
