@@ -1,8 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 
+import psycopg2
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from ..tools import situation as rules
 
@@ -165,6 +168,7 @@ class BillingSituation(models.Model):
         situation = self.with_company(self.company_id)
         situation._check_draft()
         order = situation.order_id
+        situation._lock_order()
         if order.state != "sale":
             raise UserError(
                 _("Order %(order)s is not confirmed: it cannot be invoiced.", order=order.name)
@@ -237,6 +241,22 @@ class BillingSituation(models.Model):
         }
 
     # ------------------------------------------------------------------ business
+
+    def _lock_order(self):
+        """Lock the order row so that two users never invoice its situations at once."""
+        order = self.order_id
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL("SELECT id FROM sale_order WHERE id = %s FOR UPDATE NOWAIT", order.id)
+                )
+        except psycopg2.errors.LockNotAvailable:
+            raise UserError(
+                _(
+                    "Order %(order)s is being invoiced by another user: try again in a moment.",
+                    order=order.name,
+                )
+            ) from None
 
     def _check_draft(self):
         for situation in self:

@@ -1,5 +1,6 @@
 from . import (
     test_install,
+    test_situation_access,
     test_situation_affaires,
     test_situation_invoicing,
     test_situation_milestones_timesheets,

@@ -65,7 +65,7 @@ class SituationCommon(AccountTestInvoicingCommon):
     def _situation(self, order, percents=None, overall=None, final=False, date=None):
         """Open the order's new situation, enter the progress, create its invoice."""
         action = order.action_new_situation()
-        situation = self.env["billing.situation"].browse(action["res_id"])
+        situation = order.env["billing.situation"].browse(action["res_id"])
         with Form(situation) as form:
             if date:
                 form.date = date
