@@ -81,6 +81,12 @@ class SaleOrder(models.Model):
                     )
                 )
 
+    def write(self, vals):
+        res = super().write(vals)
+        if {"billing_acceptance_date", "billing_retention_release_date"} & set(vals):
+            self._billing_update_retention_due_dates()
+        return res
+
     # ------------------------------------------------------------------ actions
 
     def action_new_situation(self):
@@ -226,6 +232,18 @@ class SaleOrder(models.Model):
         return self.billing_retention_release_date or (
             fields.Date.to_date(invoice_date) + relativedelta(years=1)
         )
+
+    def _billing_update_retention_due_dates(self):
+        """Move the due date of the held retentions to the order's release date."""
+        for order in self.filtered("billing_retention_release_date"):
+            lines = order._billing_retention_lines()
+            if lines:
+                lines.with_context(skip_invoice_sync=True).write(
+                    {"date_maturity": order.billing_retention_release_date}
+                )
+                lines.move_id.with_context(skip_invoice_sync=True).write(
+                    {"billing_retention_date": order.billing_retention_release_date}
+                )
 
     def _billing_retention_lines(self):
         """Open retention receivable lines of the order's posted situation invoices."""

@@ -78,6 +78,10 @@ class TestSituationRetention(SituationCommon):
         with Form(order) as form:
             form.billing_acceptance_date = date(2026, 3, 1)
         self.assertEqual(order.billing_retention_release_date, date(2027, 3, 1))
+        self.assertEqual(held.date_maturity, date(2027, 3, 1), "due on the release date")
+        self.assertEqual(invoice.billing_retention_date, date(2027, 3, 1))
+        self.assertEqual(len(invoice.line_ids.filtered("billing_is_retention")), 1)
+        self.assertEqual(invoice.invoice_date_due, date(2026, 1, 31))
         with self.assertRaisesRegex(UserError, "from its release date"):
             order.action_release_retention()
         with freeze_time("2027-03-02"):
