@@ -1,4 +1,5 @@
 from . import (
+    account_chart_template_progress,
     account_move_line_progress,
     account_move_progress,
     billing_affaire_report,

@@ -11,6 +11,9 @@ from ..tools import situation as rules
 
 _logger = logging.getLogger(__name__)
 
+DEMO_ORDER = "billing_project_link.demo_order_situation"
+DEMO_PROGRESS = [[30.0, 0.0], [55.0, 40.0]]
+
 # Fields of a situation that freeze once its invoice exists.
 FROZEN_FIELDS = {"order_id", "date", "line_ids", "is_final", "retention_rate", "number"}
 
@@ -310,15 +313,17 @@ class BillingSituation(models.Model):
         return float(rules.retention(rate, cumulative, retained))
 
     @api.model
-    def _billing_demo_situations(self, order_id, progress):
-        """Demo data: confirm the order and post one situation per list of percents.
+    def _billing_demo_situations(self, order_xmlid=DEMO_ORDER):
+        """Demo data: confirm the demo order and post its situations.
 
-        Skipped (with a log line) when the company has no chart of accounts yet.
+        Called by the demo file, or once the chart of accounts is loaded when it comes after
+        this module (see account_chart_template_progress.py).
         """
-        order = self.env["sale.order"].browse(order_id)
-        if not order.company_id.chart_template or order.situation_ids:
-            _logger.info("Demo situations of %s skipped.", order.name)
+        order = self.env.ref(order_xmlid, raise_if_not_found=False)
+        if not order or not order.company_id.chart_template or order.situation_ids:
+            _logger.info("Demo situations of %s skipped.", order_xmlid)
             return
+        progress = DEMO_PROGRESS
         if order.state != "sale":
             order.action_confirm()
         for percents in progress:
