@@ -20,9 +20,11 @@ class ResCompany(models.Model):
         self.ensure_one()
         account = self.billing_retention_account_id
         if not account:
-            account = self.env["account.account"].search(
+            # account codes depend on the company: look the code up in this company
+            accounts = self.env["account.account"].with_company(self)
+            account = accounts.search(
                 [
-                    *self.env["account.account"]._check_company_domain(self),
+                    *accounts._check_company_domain(self),
                     ("code", "=like", "4117%"),
                     ("account_type", "=", "asset_receivable"),
                 ],
