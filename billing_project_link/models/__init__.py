@@ -1,1 +1,17 @@
-from . import account_move, account_move_line, res_partner, sale_order, stock_picking
+from . import (
+    account_chart_template_progress,
+    account_move,
+    account_move_line,
+    account_move_line_progress,
+    account_move_progress,
+    billing_affaire_report,
+    billing_situation,
+    billing_situation_line,
+    project_project_progress,
+    res_company_progress,
+    res_partner,
+    sale_order,
+    sale_order_line_progress,
+    sale_order_progress,
+    stock_picking,
+)

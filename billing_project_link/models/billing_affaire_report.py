@@ -1,0 +1,122 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class BillingAffaireReport(models.Model):
+    """The "affaires" view: per confirmed order, what was sold, done, invoiced and paid."""
+
+    _name = "billing.affaire.report"
+    _description = "Affaires: Contracted, Achieved, Invoiced, Paid"
+    _auto = False
+    _order = "date_order desc, id desc"
+    _rec_name = "order_id"
+
+    order_id = fields.Many2one("sale.order", string="Sales Order", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    project_id = fields.Many2one("project.project", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    date_order = fields.Datetime(string="Order Date", readonly=True)
+    amount_contracted = fields.Monetary(
+        string="Contracted", readonly=True, aggregator="sum", help="Untaxed amount sold."
+    )
+    amount_achieved = fields.Monetary(
+        string="Achieved",
+        readonly=True,
+        aggregator="sum",
+        help="Untaxed value of the work done: cumulative amount of the last situation, "
+        "else the delivered share of each line.",
+    )
+    amount_invoiced = fields.Monetary(
+        string="Invoiced",
+        readonly=True,
+        aggregator="sum",
+        help="Untaxed amount of posted invoices, credit notes and deductions included.",
+    )
+    amount_paid = fields.Monetary(
+        string="Paid",
+        readonly=True,
+        aggregator="sum",
+        help="Amount incl. taxes settled on the posted invoices of the order.",
+    )
+    amount_retained = fields.Monetary(
+        string="Retained",
+        readonly=True,
+        aggregator="sum",
+        help="Retention (retenue de garantie) still held.",
+    )
+    amount_to_invoice = fields.Monetary(
+        string="Left to Invoice",
+        readonly=True,
+        aggregator="sum",
+        help="Contracted minus invoiced (untaxed).",
+    )
+
+    @property
+    def _table_query(self):
+        return """
+            WITH order_moves AS (
+                SELECT DISTINCT sol.order_id, aml.move_id
+                  FROM sale_order_line sol
+                  JOIN sale_order_line_invoice_rel rel ON rel.order_line_id = sol.id
+                  JOIN account_move_line aml ON aml.id = rel.invoice_line_id
+                 WHERE aml.parent_state = 'posted'
+            ),
+            paid AS (
+                SELECT om.order_id,
+                       SUM(am.amount_total_signed - am.amount_residual_signed) AS amount
+                  FROM order_moves om
+                  JOIN account_move am ON am.id = om.move_id
+                 GROUP BY om.order_id
+            ),
+            retained AS (
+                SELECT om.order_id, SUM(aml.amount_residual) AS amount
+                  FROM order_moves om
+                  JOIN account_move_line aml
+                    ON aml.move_id = om.move_id AND aml.billing_is_retention
+                 GROUP BY om.order_id
+            ),
+            situation AS (
+                SELECT bsl.sale_line_id, MAX(bsl.cumulative_amount) AS cumulative
+                  FROM billing_situation_line bsl
+                  JOIN billing_situation bs ON bs.id = bsl.situation_id
+                 WHERE bs.state IN ('invoiced', 'posted')
+                 GROUP BY bsl.sale_line_id
+            ),
+            lines AS (
+                SELECT sol.order_id,
+                       SUM(CASE WHEN sol.is_downpayment THEN 0
+                                ELSE sol.price_subtotal END) AS contracted,
+                       SUM(CASE WHEN sol.is_downpayment THEN 0
+                                WHEN sit.cumulative IS NOT NULL THEN sit.cumulative
+                                WHEN sol.product_uom_qty <> 0
+                                THEN LEAST(sol.qty_delivered / sol.product_uom_qty, 1)
+                                     * sol.price_subtotal
+                                ELSE 0 END) AS achieved,
+                       SUM(COALESCE(sol.untaxed_amount_invoiced, 0)) AS invoiced
+                  FROM sale_order_line sol
+             LEFT JOIN situation sit ON sit.sale_line_id = sol.id
+                 WHERE sol.display_type IS NULL
+                 GROUP BY sol.order_id
+            )
+            SELECT so.id AS id,
+                   so.id AS order_id,
+                   so.partner_id,
+                   so.user_id,
+                   so.project_id,
+                   so.company_id,
+                   so.currency_id,
+                   so.date_order,
+                   COALESCE(l.contracted, 0) AS amount_contracted,
+                   ROUND(COALESCE(l.achieved, 0), 2) AS amount_achieved,
+                   COALESCE(l.invoiced, 0) AS amount_invoiced,
+                   COALESCE(p.amount, 0) AS amount_paid,
+                   COALESCE(r.amount, 0) AS amount_retained,
+                   COALESCE(l.contracted, 0) - COALESCE(l.invoiced, 0) AS amount_to_invoice
+              FROM sale_order so
+         LEFT JOIN lines l ON l.order_id = so.id
+         LEFT JOIN paid p ON p.order_id = so.id
+         LEFT JOIN retained r ON r.order_id = so.id
+             WHERE so.state = 'sale'
+        """

@@ -1,0 +1,43 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.tests import Form, tagged
+
+from .common_situation import SituationCommon
+
+
+@tagged("post_install", "-at_install")
+class TestSituationAffaires(SituationCommon):
+    def test_affaire_figures_per_order(self):
+        order = self._create_order()
+        first = self._situation(order, [50, 25])
+        first.invoice_id.action_post()  # 40 000 untaxed, 48 000 incl. VAT, 2 400 held
+        register = Form.from_action(self.env, first.invoice_id.action_register_payment()).save()
+        register.action_create_payments()
+        self._situation(order, [75, 25])  # draft invoice: achieved, not invoiced
+        other = self._create_order(amounts=(1000.0,))
+        self.env.flush_all()
+        report = self.env["billing.affaire.report"]
+        row = report.search([("order_id", "=", order.id)])
+        self.assertRecordValues(
+            row,
+            [
+                {
+                    "partner_id": self.customer.id,
+                    "user_id": order.user_id.id,
+                    "amount_contracted": 100000.0,
+                    "amount_achieved": 55000.0,
+                    "amount_invoiced": 40000.0,
+                    "amount_paid": 45600.0,
+                    "amount_retained": 2400.0,
+                    "amount_to_invoice": 60000.0,
+                }
+            ],
+        )
+        self.assertEqual(report.search([("order_id", "=", other.id)]).amount_to_invoice, 1000.0)
+        groups = report.read_group(
+            [("order_id", "in", (order + other).ids)],
+            ["amount_to_invoice:sum"],
+            ["partner_id"],
+        )
+        self.assertEqual(groups[0]["amount_to_invoice"], 61000.0)
+        by_user = report.search([("user_id", "=", order.user_id.id), ("id", "=", order.id)])
+        self.assertEqual(by_user, row)
