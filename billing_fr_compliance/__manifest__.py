@@ -18,6 +18,8 @@
         "views/billing_fr_rate_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
+        "views/account_move_views.xml",
+        "views/billing_fr_numbering_check_views.xml",
         "views/billing_fr_compliance_menus.xml",
     ],
     "demo": [
