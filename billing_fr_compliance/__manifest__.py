@@ -20,6 +20,7 @@
         "views/res_config_settings_views.xml",
         "views/account_move_views.xml",
         "views/billing_fr_numbering_check_views.xml",
+        "report/report_invoice.xml",
         "views/billing_fr_compliance_menus.xml",
     ],
     "demo": [

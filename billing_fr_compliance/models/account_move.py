@@ -437,6 +437,10 @@ class AccountMove(models.Model):
             "customer_type": customer_type,
             "operation_nature": self.fr_operation_nature,
             "early_discount_text": company.with_context(lang="fr_FR").fr_early_discount_text or "",
+            "buyer_siren": (self.commercial_partner_id.siren or "")
+            if customer_type == "b2b"
+            else "",
+            "buyer_vat": self.commercial_partner_id.vat or "",
         }
         data["identity_line"] = legal_text.legal_identity_line(data)
         data["penalty_text"] = legal_text.penalty_text(rate)

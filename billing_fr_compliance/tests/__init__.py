@@ -1,1 +1,9 @@
-from . import test_credit_note, test_gate, test_identity, test_install, test_legal_snapshot
+from . import (
+    test_credit_note,
+    test_gate,
+    test_identity,
+    test_install,
+    test_legal_snapshot,
+    test_numbering,
+    test_report,
+)
