@@ -1,6 +1,7 @@
 from . import (
     test_credit_note,
     test_gate,
+    test_gate_queries,
     test_identity,
     test_install,
     test_legal_snapshot,
