@@ -15,6 +15,7 @@
     "data": [
         "security/ir.model.access.csv",
         "data/billing_fr_rate_data.xml",
+        "data/account_fiscal_position_data.xml",
         "views/billing_fr_rate_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
@@ -25,6 +26,7 @@
     ],
     "demo": [
         "demo/res_partner_demo.xml",
+        "demo/account_move_demo.xml",
     ],
     "installable": True,
     "application": False,
