@@ -117,7 +117,7 @@ class BillingFrNumberingCheckLine(models.TransientModel):
         selection=[("gap", "Gap in the numbers"), ("inversion", "Date inversion")],
         required=True,
     )
-    journal_id = fields.Many2one("account.journal", string="Journal")
+    journal_id = fields.Many2one("account.journal")
     series = fields.Char(help="Prefix of the numbers of the series.")
     move_id = fields.Many2one("account.move", string="Document")
     move_date = fields.Date(related="move_id.date", string="Date")
