@@ -67,6 +67,19 @@ class AccountMove(models.Model):
                 [line.product_id.type or None for line in lines]
             )
 
+    def write(self, vals):
+        # account: a checked draft that is edited is no longer known to be compliant
+        res = super().write(vals)
+        if not {"fr_compliance_status", "state"} & set(vals) and not self.env.context.get(
+            "fr_gate_posting"
+        ):
+            stale = self.filtered(
+                lambda m: m.state == "draft" and m.fr_compliance_status != "unchecked"
+            )
+            if stale:
+                stale.write({"fr_compliance_status": "unchecked", "fr_compliance_issues": False})
+        return res
+
     def _post(self, soft=True):
         # account: refuse customer documents that lack a mandatory mention (the gate), then
         # freeze the legal data of customer documents as they are posted
@@ -75,7 +88,8 @@ class AccountMove(models.Model):
             __, refused, warnings = self._fr_gate_split()
             if refused:
                 raise UserError(self._fr_format_refusal(refused))
-        posted = super()._post(soft=soft)
+        posted = super(AccountMove, self.with_context(fr_gate_posting=True))._post(soft=soft)
+        posted = posted.with_env(self.env)
         for move in posted.filtered(lambda m: m.is_sale_document() and not m.fr_legal_snapshot):
             move.fr_legal_snapshot = move._fr_build_legal_snapshot()
         for move in posted.filtered(lambda m: m.id in warnings):

@@ -180,6 +180,9 @@ class TestGate(BillingFrCommon):
             ),
             invoice,
         )
+        # editing the draft makes the last check stale
+        invoice.ref = "PO-1"
+        self.assertEqual(invoice.fr_compliance_status, "unchecked")
         self.customer.siren = "552081317"
         action = invoice.action_fr_check_compliance()
         self.assertEqual(action["params"]["type"], "success")
