@@ -15,13 +15,18 @@
     "data": [
         "security/ir.model.access.csv",
         "data/billing_fr_rate_data.xml",
+        "data/account_fiscal_position_data.xml",
         "views/billing_fr_rate_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
+        "views/account_move_views.xml",
+        "views/billing_fr_numbering_check_views.xml",
+        "report/report_invoice.xml",
         "views/billing_fr_compliance_menus.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
+        "demo/account_move_demo.xml",
     ],
     "installable": True,
     "application": False,

@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 
@@ -48,10 +48,29 @@ class BillingFrRate(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
+
     @api.model
     def _get_rate(self, rate_type, date):
-        """Return the rate of ``rate_type`` in force on ``date`` (0.0 when unknown)."""
-        rate = self.search(
+        """Return the rate of ``rate_type`` in force on ``date`` (0.0 when unknown); cached,
+        as posting many invoices asks for the same few rates."""
+        return self._get_rate_cached(rate_type, fields.Date.to_date(date))
+
+    @api.model
+    @tools.ormcache("rate_type", "date")
+    def _get_rate_cached(self, rate_type, date):
+        rate = self.sudo().search(
             [("rate_type", "=", rate_type), ("date_start", "<=", date)],
             order="date_start desc",
             limit=1,

@@ -78,3 +78,20 @@ class ResCompany(models.Model):
         if self.fr_penalty_rate:
             return self.fr_penalty_rate
         return self.env["billing.fr.rate"]._get_rate("ecb_refi", date) + 10.0
+
+    def _fr_seller_data(self):
+        """The seller as plain data for tools/mentions.py."""
+        self.ensure_one()
+        return {
+            "name": self.name,
+            "street": self.street,
+            "zip": self.zip,
+            "city": self.city,
+            "country_code": self.country_id.code,
+            "siren": self.siren,
+            "rcs_kind": self.fr_rcs_kind,
+            "rcs_city": self.fr_rcs_city,
+            "legal_form": self.fr_legal_form,
+            "share_capital": self.fr_share_capital,
+            "vat": self.vat,
+        }

@@ -28,6 +28,11 @@ class ResPartner(models.Model):
         help="The partner has what a French invoice needs: address, and for French "
         "businesses the SIREN, for EU businesses the VAT number.",
     )
+    billing_po_required = fields.Boolean(
+        string="Purchase Order Required",
+        help="The customer gives a purchase order number that its invoices must quote "
+        "(Customer Reference of the invoice).",
+    )
     billing_missing_data = fields.Char(
         string="Missing Invoicing Data", compute="_compute_billing_data_complete"
     )
@@ -229,3 +234,16 @@ class ResPartner(models.Model):
             ):
                 missing.append(_("VAT number"))
         return missing
+
+    def _fr_party_data(self):
+        """The partner as plain data for tools/mentions.py."""
+        self.ensure_one()
+        return {
+            "name": self.name,
+            "street": self.street,
+            "zip": self.zip,
+            "city": self.city,
+            "country_code": self.country_id.code,
+            "siren": self.siren,
+            "vat": self.vat,
+        }

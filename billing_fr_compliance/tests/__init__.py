@@ -1,1 +1,10 @@
-from . import test_identity, test_install, test_legal_snapshot
+from . import (
+    test_credit_note,
+    test_gate,
+    test_gate_queries,
+    test_identity,
+    test_install,
+    test_legal_snapshot,
+    test_numbering,
+    test_report,
+)

@@ -81,3 +81,25 @@ NATURE_LABELS = {
     "services": "Prestation de services",
     "mixed": "Livraison de biens et prestation de services",
 }
+
+EXEMPTION_TEXTS = {
+    "franchise": "TVA non applicable, art. 293 B du CGI.",
+    "intra_eu_goods": "Exonération de TVA, art. 262 ter I du CGI.",
+    "intra_eu_services": "Autoliquidation : TVA due par le preneur (art. 283-2 du CGI et "
+    "art. 196 de la directive 2006/112/CE).",
+    "reverse_charge": "Autoliquidation : TVA due par le preneur (art. 283-2 du CGI).",
+    "export": "Exonération de TVA, art. 262 I du CGI (exportation hors de l'Union européenne).",
+}
+
+
+def exemption_text(regime, nature):
+    """The exemption or reverse-charge wording (item 10) of a VAT ``regime`` for an operation
+    of ``nature``; empty for the standard regime."""
+    if regime == "intra_eu":
+        parts = []
+        if nature in ("goods", "mixed"):
+            parts.append(EXEMPTION_TEXTS["intra_eu_goods"])
+        if nature in ("services", "mixed"):
+            parts.append(EXEMPTION_TEXTS["intra_eu_services"])
+        return " ".join(parts)
+    return EXEMPTION_TEXTS.get(regime, "")
