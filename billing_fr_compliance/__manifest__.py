@@ -8,7 +8,7 @@
     "website": "https://github.com/billing-fr/billing-fr",
     "author": "Billing FR",
     "license": "LGPL-3",
-    "depends": ["account", "l10n_fr_account"],
+    "depends": ["account", "account_edi_ubl_cii", "l10n_fr_account"],
     "external_dependencies": {
         "python": ["factur-x", "phonenumbers", "python-stdnum", "saxonche"],
     },
@@ -18,6 +18,7 @@
         "views/billing_fr_rate_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
+        "views/account_move_facturx_views.xml",
         "views/billing_fr_compliance_menus.xml",
     ],
     "demo": [

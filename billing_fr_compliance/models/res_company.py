@@ -78,3 +78,11 @@ class ResCompany(models.Model):
         if self.fr_penalty_rate:
             return self.fr_penalty_rate
         return self.env["billing.fr.rate"]._get_rate("ecb_refi", date) + 10.0
+
+    # Factur-X (kept at the end: see models/account_move_facturx.py)
+    fr_facturx_enabled = fields.Boolean(
+        string="Send Factur-X",
+        default=True,
+        help="Customer invoices and credit notes are sent as Factur-X EN16931: the PDF carries "
+        "the XML checked against the French e-invoicing rules.",
+    )

@@ -1,1 +1,1 @@
-from . import test_identity, test_install, test_legal_snapshot
+from . import test_facturx, test_identity, test_install, test_legal_snapshot

@@ -13,6 +13,7 @@ few tens of milliseconds. :func:`check` returns the fired rules; :func:`user_mes
 them into French sentences with the rule id and where to fix it.
 """
 
+import atexit
 import os
 import threading
 
@@ -29,12 +30,15 @@ BLOCKING_FLAGS = (None, "", "fatal", "error")
 
 _lock = threading.Lock()
 _compiled = {}
+# release the Saxon objects before the interpreter tears modules down (saxonche's __dealloc__
+# fails noisily at exit otherwise)
+atexit.register(_compiled.clear)
 
 
 def _executables():
     """The compiled schematron stylesheets, compiled at the first call of the process."""
     if not _compiled:
-        from saxonche import PySaxonProcessor  # noqa: PLC0415 (heavy import, on demand)
+        from saxonche import PySaxonProcessor  # heavy import, on demand
 
         processor = PySaxonProcessor(license=False)
         xslt = processor.new_xslt30_processor()
@@ -102,17 +106,22 @@ def _local_rules(xml):
     root = etree.fromstring(xml)
     settlement = "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/"
     due_amount = root.xpath(
-        settlement + "ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:DuePayableAmount/text()",
+        settlement
+        + "ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:DuePayableAmount/text()",
         namespaces=NS,
     )
     if not due_amount or float(due_amount[0]) <= 0:
         return []
     type_code = root.xpath("rsm:ExchangedDocument/ram:TypeCode/text()", namespaces=NS)
-    due_date = root.xpath(settlement + "ram:SpecifiedTradePaymentTerms/ram:DueDateDateTime", namespaces=NS)
+    due_date = root.xpath(
+        settlement + "ram:SpecifiedTradePaymentTerms/ram:DueDateDateTime", namespaces=NS
+    )
     terms = root.xpath(settlement + "ram:SpecifiedTradePaymentTerms/ram:Description", namespaces=NS)
     fired = []
     if not due_date and not terms:
-        fired.append(_local("BR-CO-25", "Payment due date (BT-9) or payment terms (BT-20) missing."))
+        fired.append(
+            _local("BR-CO-25", "Payment due date (BT-9) or payment terms (BT-20) missing.")
+        )
     if not due_date and (type_code or [""])[0] not in CREDIT_NOTE_CODES:
         fired.append(_local("FR-L441-9", "La date d'échéance (BT-9) est absente."))
     return fired
@@ -143,7 +152,10 @@ FIX_PENALTIES = "Paramètres > Comptabilité > Facturation France > Retards de p
 
 # rule id (full id first, then base id) -> (message, where to fix)
 MESSAGES = {
-    "XSD": ("Le fichier Factur-X n'est pas conforme au schéma XSD EN16931", "les données de la facture"),
+    "XSD": (
+        "Le fichier Factur-X n'est pas conforme au schéma XSD EN16931",
+        "les données de la facture",
+    ),
     "BR-FR-01": ("Le numéro du document dépasse 35 caractères", FIX_JOURNAL),
     "BR-FR-02": (
         "Le numéro du document contient des caractères non autorisés (lettres, chiffres et "
@@ -157,36 +169,63 @@ MESSAGES = {
         "est absente",
         "le type de client (professionnel) sur " + FIX_CUSTOMER,
     ),
-    "BR-FR-05_BT-22_PMD": ("La mention des pénalités de retard (note PMD) est absente", FIX_PENALTIES),
+    "BR-FR-05_BT-22_PMD": (
+        "La mention des pénalités de retard (note PMD) est absente",
+        FIX_PENALTIES,
+    ),
     "BR-FR-05_BT-22_AAB": (
         "La mention relative à l'escompte pour paiement anticipé (note AAB) est absente",
         FIX_PENALTIES,
     ),
-    "BR-FR-05": ("Une mention légale obligatoire (note PMT, PMD ou AAB) est absente", FIX_PENALTIES),
-    "BR-FR-06": ("Une mention légale (note PMT, PMD, AAB ou TXD) apparaît plusieurs fois", "les notes de la facture"),
+    "BR-FR-05": (
+        "Une mention légale obligatoire (note PMT, PMD ou AAB) est absente",
+        FIX_PENALTIES,
+    ),
+    "BR-FR-06": (
+        "Une mention légale (note PMT, PMD, AAB ou TXD) apparaît plusieurs fois",
+        "les notes de la facture",
+    ),
     "BR-FR-08": (
         "La nature de l'opération (livraison de biens, prestation de services ou mixte, BT-23) "
         "est absente ou invalide",
         "le type (bien ou service) des produits des lignes",
     ),
-    "BR-FR-09": ("Le SIRET ne commence pas par le SIREN ou n'a pas 14 chiffres", FIX_COMPANY + " ou " + FIX_CUSTOMER),
+    "BR-FR-09": (
+        "Le SIRET ne commence pas par le SIREN ou n'a pas 14 chiffres",
+        FIX_COMPANY + " ou " + FIX_CUSTOMER,
+    ),
     "BR-FR-10": ("Le SIREN du vendeur est absent ou n'a pas 9 chiffres", FIX_COMPANY),
     "BR-FR-11": ("Le SIREN du client est absent", "le champ SIREN de " + FIX_CUSTOMER),
     "BR-FR-12": (
         "L'adresse électronique de facturation du client est absente",
         "le SIREN (client professionnel français) ou l'e-mail de " + FIX_CUSTOMER,
     ),
-    "BR-FR-13": ("L'adresse électronique de facturation du vendeur est absente", FIX_COMPANY + " (SIREN)"),
+    "BR-FR-13": (
+        "L'adresse électronique de facturation du vendeur est absente",
+        FIX_COMPANY + " (SIREN)",
+    ),
     "BR-FR-15": ("La catégorie de TVA n'est pas admise en France", FIX_TAXES),
     "BR-FR-16": ("Le taux de TVA n'est pas un taux français autorisé", FIX_TAXES),
-    "BR-FR-20": ("Le cadre de facturation (note BAR) est invalide", "le type de client sur " + FIX_CUSTOMER),
+    "BR-FR-20": (
+        "Le cadre de facturation (note BAR) est invalide",
+        "le type de client sur " + FIX_CUSTOMER,
+    ),
     "BR-FR-21": (
         "L'adresse électronique du client ne commence pas par son SIREN",
         "le champ SIREN de " + FIX_CUSTOMER,
     ),
-    "BR-FR-23": ("L'adresse électronique contient des caractères non autorisés", FIX_COMPANY + " ou " + FIX_CUSTOMER),
-    "BR-FR-25": ("L'adresse électronique dépasse 125 caractères", FIX_COMPANY + " ou " + FIX_CUSTOMER),
-    "BR-FR-31": ("Le cadre de facturation (note BAR) apparaît avec plusieurs valeurs", "les notes de la facture"),
+    "BR-FR-23": (
+        "L'adresse électronique contient des caractères non autorisés",
+        FIX_COMPANY + " ou " + FIX_CUSTOMER,
+    ),
+    "BR-FR-25": (
+        "L'adresse électronique dépasse 125 caractères",
+        FIX_COMPANY + " ou " + FIX_CUSTOMER,
+    ),
+    "BR-FR-31": (
+        "Le cadre de facturation (note BAR) apparaît avec plusieurs valeurs",
+        "les notes de la facture",
+    ),
     "BR-FR-32-LEGALID": ("Un SIREN n'a pas 9 chiffres", FIX_COMPANY + " ou " + FIX_CUSTOMER),
     "BR-FR-CO-04": (
         "La facture rectificative doit référencer une et une seule facture d'origine avec sa date",
@@ -197,7 +236,10 @@ MESSAGES = {
         "créez l'avoir depuis la facture d'origine (bouton Avoir) pour la lier",
     ),
     "BR-FR-CO-07": ("La date d'échéance est antérieure à la date de facture", FIX_PAYMENT),
-    "BR-FR-CO-08": ("Le cadre de facturation ne convient pas à une facture d'acompte", "le type de la pièce"),
+    "BR-FR-CO-08": (
+        "Le cadre de facturation ne convient pas à une facture d'acompte",
+        "le type de la pièce",
+    ),
     "BR-FR-CO-12": (
         "Facture en devise : le montant de TVA en euros (devise de comptabilité) est absent",
         "la devise et le taux de change de la facture",
@@ -221,10 +263,16 @@ MESSAGES = {
         "créez l'avoir depuis la facture d'origine (bouton Avoir) pour la lier",
     ),
     "BR-61": ("L'IBAN du compte à créditer est absent", FIX_BANK),
-    "BR-CO-09": ("Le numéro de TVA n'a pas de préfixe pays valide", FIX_COMPANY + " ou " + FIX_CUSTOMER),
+    "BR-CO-09": (
+        "Le numéro de TVA n'a pas de préfixe pays valide",
+        FIX_COMPANY + " ou " + FIX_CUSTOMER,
+    ),
     "BR-CO-25": ("La date d'échéance et les conditions de paiement sont absentes", FIX_PAYMENT),
     "BR-CO-26": ("Le vendeur n'a ni SIREN ni numéro de TVA", FIX_COMPANY),
-    "BR-AE-02": ("Autoliquidation : le numéro de TVA du client est absent", "le numéro de TVA de " + FIX_CUSTOMER),
+    "BR-AE-02": (
+        "Autoliquidation : le numéro de TVA du client est absent",
+        "le numéro de TVA de " + FIX_CUSTOMER,
+    ),
     "BR-AE-10": ("Autoliquidation : la mention d'exonération est absente", FIX_TAXES),
     "BR-IC-02": (
         "Livraison intracommunautaire : le numéro de TVA du client est absent",
@@ -232,16 +280,26 @@ MESSAGES = {
     ),
     "BR-IC-10": ("Livraison intracommunautaire : la mention d'exonération est absente", FIX_TAXES),
     "BR-IC-11": (
-        "Livraison intracommunautaire : la date de livraison ou la période de facturation est absente",
+        "Livraison intracommunautaire : la date de livraison ou la période de facturation "
+        "est absente",
         "la date de livraison de la facture",
     ),
-    "BR-IC-12": ("Livraison intracommunautaire : le pays de livraison est absent", "l'adresse de livraison"),
+    "BR-IC-12": (
+        "Livraison intracommunautaire : le pays de livraison est absent",
+        "l'adresse de livraison",
+    ),
     "BR-E-10": ("Exonération de TVA : la mention d'exonération est absente", FIX_TAXES),
     "BR-G-10": ("Exportation : la mention d'exonération est absente", FIX_TAXES),
 }
 # families of rules with one message each
 PREFIX_MESSAGES = [
-    ("BR-CO-", ("Les totaux ou les montants de TVA du document sont incohérents", "les lignes et les taxes")),
+    (
+        "BR-CO-",
+        (
+            "Les totaux ou les montants de TVA du document sont incohérents",
+            "les lignes et les taxes",
+        ),
+    ),
     ("BR-S-", ("Les données de TVA au taux normal sont incohérentes", FIX_TAXES)),
     ("BR-Z-", ("Les données de TVA au taux zéro sont incohérentes", FIX_TAXES)),
     ("BR-E-", ("Les données de TVA exonérée sont incohérentes", FIX_TAXES)),
@@ -249,7 +307,10 @@ PREFIX_MESSAGES = [
     ("BR-IC-", ("Les données de livraison intracommunautaire sont incohérentes", FIX_TAXES)),
     ("BR-G-", ("Les données d'exportation sont incohérentes", FIX_TAXES)),
     ("BR-O-", ("Les données hors champ de la TVA sont incohérentes", FIX_TAXES)),
-    ("BR-FR-", ("Règle française de facturation électronique non respectée", "les données de la facture")),
+    (
+        "BR-FR-",
+        ("Règle française de facturation électronique non respectée", "les données de la facture"),
+    ),
 ]
 
 

@@ -10,7 +10,7 @@ currency, positive on credit notes as on invoices)::
 
     {
         "number": "FAC/2026/0001",
-        "type_code": "380",            # 380 invoice, 381 credit note, 384 corrective, 386 down payment
+        "type_code": "380",  # 380 invoice, 381 credit note, 384 corrective, 386 down payment
         "issue_date": date, "due_date": date or None, "payment_terms": "30 jours" or "",
         "currency": "EUR", "company_currency": "EUR",
         "tax_total_company_currency": 0.0,   # BT-111, needed when currency is not EUR
@@ -61,8 +61,7 @@ EXEMPTIONS = {
     "O": ("VATEX-EU-O", "Hors du champ d'application de la TVA"),
 }
 B2C_INDEMNITY_NOTE = (
-    "Indemnité forfaitaire pour frais de recouvrement : non applicable (client non "
-    "professionnel)."
+    "Indemnité forfaitaire pour frais de recouvrement : non applicable (client non professionnel)."
 )
 
 # Odoo units of measure (xml ids of uom) -> UN/ECE Recommendation 20 codes
@@ -87,6 +86,30 @@ DEFAULT_UOM = "C62"  # "one" (unit)
 
 def uom_code(xmlid):
     return UOM_CODES.get(xmlid or "", DEFAULT_UOM)
+
+
+CATEGORIES = ("S", "Z", "E", "AE", "K", "G", "O")
+
+
+def tax_category(
+    rate, explicit=None, seller_country="FR", buyer_country="FR", buyer_in_eu=False, goods=True
+):
+    """(VAT category, rate) of a line (BT-151 / BT-152).
+
+    The category set on the tax wins; otherwise a non-zero rate is standard (S); a zero rate is
+    a franchise (E) at home, an intra-EU supply of goods (K) or a reverse-charged service (AE)
+    for an EU buyer, an export (G) outside the EU.
+    """
+    rate = round(rate or 0.0, 2)
+    if explicit in CATEGORIES:
+        return explicit, (0.0 if explicit in ("Z", "E", "AE", "K", "G", "O") else rate)
+    if rate:
+        return "S", rate
+    if buyer_country == seller_country:
+        return "E", 0.0
+    if buyer_in_eu:
+        return ("K" if goods else "AE"), 0.0
+    return "G", 0.0
 
 
 def business_process(invoice):
@@ -120,10 +143,7 @@ def electronic_address(party, b2b_fr):
 
 
 def _party(party, b2b_fr, with_legal_info=False):
-    data = {
-        "name": party.get("name") or "",
-        "country_code": party.get("country") or "FR",
-    }
+    data = {"name": party.get("name") or "", "country_code": party.get("country") or ""}
     for key, value in (
         ("addr_l1", party.get("street")),
         ("addr_l2", party.get("street2")),
@@ -156,7 +176,7 @@ def _party(party, b2b_fr, with_legal_info=False):
 
 
 def _ship_to(party):
-    data = {"name": party.get("name") or "", "country_code": party.get("country") or "FR"}
+    data = {"name": party.get("name") or "", "country_code": party.get("country") or ""}
     for key, value in (
         ("addr_l1", party.get("street")),
         ("addr_l2", party.get("street2")),
