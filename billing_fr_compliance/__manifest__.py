@@ -8,7 +8,7 @@
     "website": "https://github.com/billing-fr/billing-fr",
     "author": "Billing FR",
     "license": "LGPL-3",
-    "depends": ["account", "l10n_fr_account"],
+    "depends": ["account", "account_edi_ubl_cii", "l10n_fr_account"],
     "external_dependencies": {
         "python": ["factur-x", "phonenumbers", "python-stdnum", "saxonche"],
     },
@@ -22,6 +22,7 @@
         "views/account_move_views.xml",
         "views/billing_fr_numbering_check_views.xml",
         "report/report_invoice.xml",
+        "views/account_move_facturx_views.xml",
         "views/billing_fr_compliance_menus.xml",
     ],
     "demo": [

@@ -95,3 +95,11 @@ class ResCompany(models.Model):
             "share_capital": self.fr_share_capital,
             "vat": self.vat,
         }
+
+    # Factur-X (kept at the end: see models/account_move_facturx.py)
+    fr_facturx_enabled = fields.Boolean(
+        string="Send Factur-X",
+        default=True,
+        help="Customer invoices and credit notes are sent as Factur-X EN16931: the PDF carries "
+        "the XML checked against the French e-invoicing rules.",
+    )

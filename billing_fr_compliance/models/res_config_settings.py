@@ -20,3 +20,4 @@ class ResConfigSettings(models.TransientModel):
     fr_cgv_pdf = fields.Binary(related="company_id.fr_cgv_pdf", readonly=False)
     fr_cgv_pdf_name = fields.Char(related="company_id.fr_cgv_pdf_name", readonly=False)
     fr_gate_mode = fields.Selection(related="company_id.fr_gate_mode", readonly=False)
+    fr_facturx_enabled = fields.Boolean(related="company_id.fr_facturx_enabled", readonly=False)

@@ -247,3 +247,15 @@ class ResPartner(models.Model):
             "siren": self.siren,
             "vat": self.vat,
         }
+
+    # Factur-X (kept at the end: see models/account_move_facturx.py)
+    fr_facturx_mode = fields.Selection(
+        selection=[
+            ("company", "Company setting"),
+            ("facturx", "Factur-X"),
+            ("pdf", "Plain PDF"),
+        ],
+        string="Invoice Format",
+        default="company",
+        help="Factur-X or a plain PDF for this customer; by default, the company setting.",
+    )

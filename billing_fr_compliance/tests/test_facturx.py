@@ -1,0 +1,348 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import io
+
+import facturx
+from freezegun import freeze_time
+from pypdf import PdfReader
+
+from odoo.exceptions import UserError
+from odoo.tests import Form, tagged
+from odoo.tools import mute_logger
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+from ..tools import facturx_check
+
+
+@tagged("post_install", "-at_install")
+class TestFacturx(AccountTestInvoicingCommon):
+    @classmethod
+    @AccountTestInvoicingCommon.setup_country("fr")
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.company_data["company"]
+        # wkhtmltopdf fetches the report assets over HTTP; the test server cannot answer while
+        # the test holds its transaction, so point it at a closed port: the PDF is real (not
+        # the HTML fallback of tests), only unstyled
+        cls.env["ir.config_parameter"].sudo().set_param("report.url", "http://127.0.0.1:9")
+        cls.company.write(
+            {
+                "name": "Atelier Dupont SAS",
+                "street": "12 rue de la République",
+                "zip": "69002",
+                "city": "Lyon",
+                "email": "compta@dupont.example",
+                "phone": "+33 4 72 00 00 00",
+                "siren": "820419653",
+                "siret": "82041965300010",
+                "vat": "FR80820419653",
+                "fr_legal_form": "SAS",
+                "fr_share_capital": 50000,
+                "fr_rcs_kind": "rcs",
+                "fr_rcs_city": "Lyon",
+                "fr_gate_mode": "off",
+            }
+        )
+        cls.bank = cls.env["res.partner.bank"].create(
+            {
+                "acc_number": "FR7630006000011234567890189",
+                "partner_id": cls.company.partner_id.id,
+                "allow_out_payment": True,
+            }
+        )
+        cls.company_data["default_journal_sale"].bank_account_id = cls.bank
+        Partner = cls.env["res.partner"]
+        cls.b2b = Partner.create(
+            {
+                "name": "Bâtiments Martin SARL",
+                "is_company": True,
+                "street": "3 avenue Foch",
+                "zip": "75016",
+                "city": "Paris",
+                "country_id": cls.env.ref("base.fr").id,
+                "siret": "73282932000074",
+                "vat": "FR44732829320",
+                "email": "factures@martin.example",
+            }
+        )
+        cls.b2c = Partner.create(
+            {
+                "name": "Claire Moreau",
+                "street": "8 rue des Lilas",
+                "zip": "69003",
+                "city": "Lyon",
+                "country_id": cls.env.ref("base.fr").id,
+                "email": "claire.moreau@example.com",
+            }
+        )
+        cls.eu = Partner.create(
+            {
+                "name": "Müller Maschinenbau GmbH",
+                "is_company": True,
+                "street": "Industriestraße 5",
+                "zip": "70173",
+                "city": "Stuttgart",
+                "country_id": cls.env.ref("base.de").id,
+                "vat": "DE136695976",
+                "email": "rechnung@mueller.example",
+            }
+        )
+        cls.export = Partner.create(
+            {
+                "name": "Maple Trading Inc.",
+                "is_company": True,
+                "street": "100 King Street West",
+                "zip": "M5X 1A9",
+                "city": "Toronto",
+                "country_id": cls.env.ref("base.ca").id,
+                "email": "ap@maple.example",
+            }
+        )
+        cls.goods = cls.env["product.product"].create(
+            {"name": "Chaise", "type": "consu", "lst_price": 80.0}
+        )
+        cls.service = cls.env["product.product"].create(
+            {
+                "name": "Pose",
+                "type": "service",
+                "lst_price": 50.0,
+                "uom_id": cls.env.ref("uom.product_uom_hour").id,
+                "uom_po_id": cls.env.ref("uom.product_uom_hour").id,
+            }
+        )
+        Tax = cls.env["account.tax"]
+        cls.taxes = {rate: cls._sale_tax(rate) for rate in (20.0, 10.0, 5.5)}
+        cls.tax_zero = Tax.create(
+            {
+                "name": "TVA 0 %",
+                "amount": 0.0,
+                "amount_type": "percent",
+                "type_tax_use": "sale",
+                "company_id": cls.company.id,
+            }
+        )
+
+    # helpers ---------------------------------------------------------------------------------
+
+    @classmethod
+    def _sale_tax(cls, rate):
+        Tax = cls.env["account.tax"]
+        domain = [
+            ("company_id", "=", cls.company.id),
+            ("type_tax_use", "=", "sale"),
+            ("amount_type", "=", "percent"),
+            ("amount", "=", rate),
+            ("price_include", "=", False),
+        ]
+        return Tax.search(domain, limit=1) or Tax.create(
+            {
+                "name": "TVA %s %%" % rate,
+                "amount": rate,
+                "amount_type": "percent",
+                "type_tax_use": "sale",
+                "company_id": cls.company.id,
+            }
+        )
+
+    def _invoice(self, partner, lines, move_type="out_invoice", post=True):
+        with freeze_time("2026-10-01"):
+            with Form(self.env["account.move"].with_context(default_move_type=move_type)) as form:
+                form.partner_id = partner
+                form.invoice_date = "2026-10-01"
+                form.ref = "PO-778"
+                for product, qty, price, tax, discount in lines:
+                    with form.invoice_line_ids.new() as line:
+                        line.product_id = product
+                        line.quantity = qty
+                        line.price_unit = price
+                        line.discount = discount
+                        line.tax_ids.clear()
+                        line.tax_ids.add(tax)
+            move = form.save()
+            if post:
+                move.action_post()
+        return move
+
+    @mute_logger("odoo.addons.base.models.ir_actions_report")  # wkhtmltopdf's qt warnings
+    def _send(self, move):
+        """Send and print through the wizard, rendering a real PDF; return the stored PDF."""
+        wizard = (
+            self.env["account.move.send.wizard"]
+            .with_context(
+                active_model="account.move",
+                active_ids=move.ids,
+                force_report_rendering=True,
+            )
+            .create({"sending_methods": ["manual"]})
+        )
+        wizard.action_send_and_print()
+        self.assertTrue(move.invoice_pdf_report_id, "the PDF is stored on the invoice")
+        return move.invoice_pdf_report_id.raw
+
+    def _assert_facturx_pdf(self, pdf):
+        embedded = PdfReader(io.BytesIO(pdf)).attachments
+        self.assertEqual(list(embedded), ["factur-x.xml"])
+        self.assertEqual(len(embedded["factur-x.xml"]), 1, "exactly one factur-x.xml")
+        filename, xml = facturx.get_xml_from_pdf(pdf, check_xsd=False)
+        self.assertEqual(filename, "factur-x.xml")
+        fired = facturx_check.check(xml)
+        self.assertEqual(fired, [], facturx_check.user_messages(fired))
+        return xml.decode()
+
+    # valid documents ----------------------------------------------------------------------
+
+    def test_fr_b2b_multi_rate_with_discount(self):
+        move = self._invoice(
+            self.b2b,
+            [
+                (self.goods, 10, 80.0, self.taxes[20.0], 10.0),
+                (self.service, 3, 50.0, self.taxes[10.0], 0.0),
+                (self.goods, 2, 12.35, self.taxes[5.5], 0.0),
+            ],
+        )
+        xml = self._assert_facturx_pdf(self._send(move))
+        self.assertIn("<ram:ID>M1</ram:ID>", xml)
+        self.assertIn('<ram:ID schemeID="0002">732829320</ram:ID>', xml)
+        self.assertIn('<ram:URIID schemeID="0225">732829320</ram:URIID>', xml)
+        self.assertIn("<ram:IBANID>FR7630006000011234567890189</ram:IBANID>", xml)
+        self.assertIn("<ram:IssuerAssignedID>PO-778</ram:IssuerAssignedID>", xml)
+        self.assertIn("<ram:GrandTotalAmount>%.2f</ram:GrandTotalAmount>" % move.amount_total, xml)
+        self.assertEqual(move.fr_facturx_state, "valid")
+
+    def test_b2c(self):
+        move = self._invoice(self.b2c, [(self.goods, 1, 80.0, self.taxes[20.0], 0.0)])
+        xml = self._assert_facturx_pdf(self._send(move))
+        self.assertIn("<ram:Content>B2C</ram:Content>", xml)
+        self.assertIn("<ram:SubjectCode>PMT</ram:SubjectCode>", xml)
+
+    def test_intra_eu_goods(self):
+        move = self._invoice(self.eu, [(self.goods, 5, 80.0, self.tax_zero, 0.0)])
+        xml = self._assert_facturx_pdf(self._send(move))
+        self.assertIn("<ram:ExemptionReasonCode>VATEX-EU-IC</ram:ExemptionReasonCode>", xml)
+        self.assertIn("<ram:Content>B2BINT</ram:Content>", xml)
+
+    def test_export(self):
+        move = self._invoice(self.export, [(self.goods, 5, 80.0, self.tax_zero, 0.0)])
+        xml = self._assert_facturx_pdf(self._send(move))
+        self.assertIn("<ram:ExemptionReasonCode>VATEX-EU-G</ram:ExemptionReasonCode>", xml)
+
+    def test_franchise(self):
+        move = self._invoice(self.b2b, [(self.service, 4, 50.0, self.tax_zero, 0.0)])
+        xml = self._assert_facturx_pdf(self._send(move))
+        self.assertIn("<ram:ExemptionReasonCode>VATEX-FR-FRANCHISE</ram:ExemptionReasonCode>", xml)
+        self.assertIn("293 B du CGI", xml)
+
+    def test_reverse_charged_services(self):
+        move = self._invoice(self.eu, [(self.service, 4, 50.0, self.tax_zero, 0.0)])
+        xml = self._assert_facturx_pdf(self._send(move))
+        self.assertIn("<ram:ExemptionReasonCode>VATEX-EU-AE</ram:ExemptionReasonCode>", xml)
+        self.assertIn("<ram:ID>S1</ram:ID>", xml)
+
+    def test_credit_note_references_invoice(self):
+        invoice = self._invoice(self.b2b, [(self.goods, 2, 80.0, self.taxes[20.0], 0.0)])
+        with freeze_time("2026-10-05"):
+            reversal = (
+                self.env["account.move.reversal"]
+                .with_context(active_model="account.move", active_ids=invoice.ids)
+                .create({"journal_id": invoice.journal_id.id, "reason": "Retour"})
+            )
+            credit_note = self.env["account.move"].browse(reversal.refund_moves()["res_id"])
+            credit_note.action_post()
+        xml = self._assert_facturx_pdf(self._send(credit_note))
+        self.assertIn("<ram:TypeCode>381</ram:TypeCode>", xml)
+        self.assertIn("<ram:IssuerAssignedID>%s</ram:IssuerAssignedID>" % invoice.name, xml)
+
+    @mute_logger("odoo.addons.base.models.ir_actions_report")
+    def test_print_button_pdf_is_facturx(self):
+        move = self._invoice(self.b2b, [(self.goods, 1, 80.0, self.taxes[20.0], 0.0)])
+        pdf, __ = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("account.account_invoices", res_ids=move.ids)
+        )
+        self._assert_facturx_pdf(pdf)
+
+    # what the user sees ---------------------------------------------------------------------
+
+    @mute_logger("odoo.addons.base.models.ir_actions_report")
+    def test_failing_document_is_not_sent_and_user_sees_messages(self):
+        self.b2b.write({"siren": False, "siret": False, "vat": False})
+        move = self._invoice(self.b2b, [(self.goods, 1, 80.0, self.taxes[20.0], 0.0)])
+        with self.assertRaises(UserError) as caught:
+            self._send_without_check(move)
+        self.assertIn("Le SIREN du client est absent (BR-FR-11)", str(caught.exception))
+        self.assertIn("À corriger : le champ SIREN de la fiche du client", str(caught.exception))
+        self.assertFalse(move.invoice_pdf_report_id, "nothing sent")
+        with self.assertRaises(UserError):
+            move.action_fr_facturx_download()
+        # the check button stores the status and the messages shown on the form
+        action = move.action_fr_facturx_check()
+        self.assertEqual(action["params"]["type"], "warning")
+        self.assertEqual(move.fr_facturx_state, "error")
+        self.assertIn("Le SIREN du client est absent (BR-FR-11)", move.fr_facturx_messages)
+        # the printed PDF is a plain one: no Factur-X of ours in it
+        pdf, __ = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("account.account_invoices", res_ids=move.ids)
+        )
+        self.assertNotIn("factur-x.xml", PdfReader(io.BytesIO(pdf)).attachments)
+
+    @mute_logger("odoo.addons.base.models.ir_actions_report")
+    def _send_without_check(self, move):
+        wizard = (
+            self.env["account.move.send.wizard"]
+            .with_context(
+                active_model="account.move",
+                active_ids=move.ids,
+                force_report_rendering=True,
+            )
+            .create({"sending_methods": ["manual"]})
+        )
+        return wizard.action_send_and_print()
+
+    def test_mutations_fire_rules(self):
+        move = self._invoice(self.b2b, [(self.goods, 1, 80.0, self.taxes[20.0], 0.0)])
+        cases = {
+            "BR-FR-11": lambda data: data["buyer"].update(siren="", siret=""),
+            "BR-FR-05": lambda data: data["notes"].update(PMT=""),
+            "BR-FR-08": lambda data: data.update(operation_nature=False),
+            "FR-L441-9": lambda data: data.update(due_date=False),
+        }
+        from ..tools import facturx_data
+
+        for rule, mutate in cases.items():
+            data = move._fr_facturx_invoice_data()
+            mutate(data)
+            fired = facturx_check.check(facturx_data.build_xml(data))
+            self.assertIn(rule, facturx_check.rule_ids(fired))
+            self.assertTrue(any("(%s)" % rule in msg for msg in facturx_check.user_messages(fired)))
+
+    def test_download_xml(self):
+        move = self._invoice(self.b2b, [(self.goods, 1, 80.0, self.taxes[20.0], 0.0)])
+        action = move.action_fr_facturx_download()
+        self.assertEqual(action["type"], "ir.actions.act_url")
+        attachment = self.env["ir.attachment"].browse(
+            int(action["url"].split("/")[3].split("?")[0])
+        )
+        self.assertEqual(facturx_check.check(attachment.raw), [])
+
+    # switches --------------------------------------------------------------------------------
+
+    def test_customer_wants_plain_pdf(self):
+        self.b2b.fr_facturx_mode = "pdf"
+        move = self._invoice(self.b2b, [(self.goods, 1, 80.0, self.taxes[20.0], 0.0)])
+        self.assertFalse(move.fr_facturx_applicable)
+        pdf = self._send(move)
+        self.assertFalse(move.fr_facturx_state)
+        # Odoo's own behaviour is kept: no XML of ours in the PDF
+        embedded = PdfReader(io.BytesIO(pdf)).attachments
+        self.assertNotIn(b"<ram:ID>B1</ram:ID>", b"".join(embedded.get("factur-x.xml", [b""])))
+
+    def test_company_switch(self):
+        self.company.fr_facturx_enabled = False
+        move = self._invoice(self.b2b, [(self.goods, 1, 80.0, self.taxes[20.0], 0.0)])
+        self.assertFalse(move.fr_facturx_applicable)
+        self.b2b.fr_facturx_mode = "facturx"
+        move.invalidate_recordset(["fr_facturx_applicable"])
+        self.assertTrue(move.fr_facturx_applicable)
