@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
@@ -466,6 +468,14 @@ class AccountMove(models.Model):
             data["vat_regime"], self.fr_operation_nature or "services"
         )
         return data
+
+    def _fr_cgv_pdf(self):
+        """The CGV PDF of the company (bytes) to append after the printed document, or None.
+        Meant for the ir.actions.report override that assembles the invoice PDF."""
+        self.ensure_one()
+        if not self.is_sale_document() or not self.company_id.fr_cgv_pdf:
+            return None
+        return base64.b64decode(self.company_id.fr_cgv_pdf)
 
     def _fr_legal_data(self):
         """The frozen legal data of a posted document, or the live data of a draft."""

@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
 from .common import BillingFrCommon
@@ -72,6 +72,8 @@ class TestCreditNote(BillingFrCommon):
         )
         with self.assertRaises(UserError):
             second.with_user(user).action_post()
+        with self.assertRaises(AccessError):
+            second.with_user(user).write({"fr_force_credit": True})
         manager = new_test_user(
             self.env,
             login="fr_billing_manager",

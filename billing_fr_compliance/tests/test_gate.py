@@ -259,3 +259,14 @@ class TestGate(BillingFrCommon):
             self.assertTrue(term_form.fr_legal_warning)
         term = self.env.ref("account.account_payment_term_45days")
         self.assertFalse(term.fr_legal_warning)
+
+    def test_regimes_of_an_installed_french_chart(self):
+        chart = self.env["account.chart.template"]
+        intra = chart.ref("fiscal_position_template_intraeub2b")
+        export = chart.ref("fiscal_position_template_import_export")
+        domestic = chart.ref("fiscal_position_template_domestic")
+        (intra + export).fr_vat_regime = "standard"
+        self.env["account.fiscal.position"]._fr_set_default_regimes()
+        self.assertEqual(intra.fr_vat_regime, "intra_eu")
+        self.assertEqual(export.fr_vat_regime, "export")
+        self.assertEqual(domestic.fr_vat_regime, "standard")

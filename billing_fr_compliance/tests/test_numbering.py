@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import BillingFrCommon
 
@@ -54,3 +54,15 @@ class TestNumberingIntegrity(BillingFrCommon):
         self.assertIn(("inversion", second, first), anomalies)
         gap = wizard.line_ids.filtered(lambda line: line.kind == "gap")
         self.assertEqual(gap.missing_count, 10)
+
+    def test_billing_user_runs_the_check(self):
+        user = new_test_user(
+            self.env,
+            login="fr_numbering_user",
+            groups="account.group_account_invoice",
+            company_id=self.company.id,
+        )
+        wizard = Form(self.env["billing.fr.numbering.check"].with_user(user)).save()
+        self.assertIn(self.journal, wizard.journal_ids)
+        wizard.action_check()
+        self.assertEqual(wizard.anomaly_count, 0)

@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
 from html import unescape
 
 from odoo.tests import tagged
@@ -92,3 +93,12 @@ class TestInvoiceReport(BillingFrCommon):
         html = self._html(invoice)
         self.assertIn("Nature de l'opération", html)
         self.assertIn("Livraison de biens", html)
+
+    def test_cgv_pdf_for_customer_documents_only(self):
+        pdf = b"%PDF-1.4 conditions generales"
+        invoice = self._invoice()
+        self.assertIsNone(invoice._fr_cgv_pdf())
+        self.company.fr_cgv_pdf = base64.b64encode(pdf)
+        self.assertEqual(invoice._fr_cgv_pdf(), pdf)
+        bill = self.init_invoice("in_invoice", invoice_date=self.invoice_date, amounts=[10.0])
+        self.assertIsNone(bill._fr_cgv_pdf())
