@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
-from odoo.tools import frozendict
+from odoo.exceptions import UserError
+from odoo.tools import float_compare, frozendict
 
 
 class AccountMove(models.Model):
@@ -83,6 +84,34 @@ class AccountMove(models.Model):
             if dates:
                 move.invoice_date_due = max(dates)
         return res
+
+    def _post(self, soft=True):
+        # Override of account: a situation invoice bills exactly what its situation states.
+        self.filtered(
+            lambda move: move.billing_situation_id and move.move_type == "out_invoice"
+        )._billing_check_situation_amounts()
+        return super()._post(soft=soft)
+
+    def _billing_check_situation_amounts(self):
+        for move in self:
+            for sit_line in move.billing_situation_id.line_ids.filtered("amount"):
+                billed = sum(
+                    move.invoice_line_ids.filtered(
+                        lambda line, sit_line=sit_line: line.billing_situation_line_id == sit_line
+                    ).mapped("price_subtotal")
+                )
+                if float_compare(billed, sit_line.amount, precision_digits=2):
+                    raise UserError(
+                        _(
+                            "Invoice %(invoice)s bills %(billed)s for %(line)s but its situation "
+                            "states %(amount)s: cancel the invoice and change the situation "
+                            "instead.",
+                            invoice=move.display_name,
+                            billed=billed,
+                            line=sit_line.sale_line_id.display_name,
+                            amount=sit_line.amount,
+                        )
+                    )
 
     def action_force_register_payment(self):
         # Override of account: a retention not yet due is not paid with the invoice.

@@ -104,7 +104,13 @@ class BillingAffaireReport(models.Model):
                    so.id AS order_id,
                    so.partner_id,
                    so.user_id,
-                   so.project_id,
+                   COALESCE(
+                       so.project_id,
+                       (SELECT MIN(pp.id)
+                          FROM project_project pp
+                          JOIN sale_order_line psol ON psol.id = pp.sale_line_id
+                         WHERE psol.order_id = so.id)
+                   ) AS project_id,
                    so.company_id,
                    so.currency_id,
                    so.date_order,

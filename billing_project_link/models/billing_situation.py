@@ -251,7 +251,10 @@ class BillingSituation(models.Model):
         try:
             with self.env.cr.savepoint(flush=False):
                 self.env.cr.execute(
-                    SQL("SELECT id FROM sale_order WHERE id = %s FOR UPDATE NOWAIT", order.id)
+                    SQL(
+                        "SELECT id FROM sale_order WHERE id = %s FOR NO KEY UPDATE NOWAIT",
+                        order.id,
+                    )
                 )
         except psycopg2.errors.LockNotAvailable:
             raise UserError(

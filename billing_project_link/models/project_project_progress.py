@@ -18,3 +18,16 @@ class ProjectProject(models.Model):
                 )
             )
         return orders.action_invoice_reached_milestones()
+
+    def action_new_situation(self):
+        """Open the draft situation of the project's sales order."""
+        self.ensure_one()
+        order = self.sale_order_id or self.reinvoiced_sale_order_id
+        if not order:
+            raise UserError(
+                _(
+                    "Project %(project)s is linked to no sales order (field Sales Order Item).",
+                    project=self.display_name,
+                )
+            )
+        return order.action_new_situation()

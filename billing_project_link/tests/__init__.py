@@ -6,6 +6,7 @@ from . import (
     test_install,
     test_situation_access,
     test_situation_affaires,
+    test_situation_concurrency,
     test_situation_invoicing,
     test_situation_milestones_timesheets,
     test_situation_retention,

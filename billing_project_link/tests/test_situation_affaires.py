@@ -33,6 +33,18 @@ class TestSituationAffaires(SituationCommon):
             ],
         )
         self.assertEqual(report.search([("order_id", "=", other.id)]).amount_to_invoice, 1000.0)
+        # the project of the order: a situation started from it, and a row per project
+        project = self.env["project.project"].create(
+            {
+                "name": "Tilleuls",
+                "partner_id": self.customer.id,
+                "sale_line_id": other.order_line.id,
+            }
+        )
+        action = project.action_new_situation()
+        self.assertEqual(self.env["billing.situation"].browse(action["res_id"]).order_id, other)
+        self.env.flush_all()
+        self.assertEqual(report.search([("project_id", "=", project.id)]).order_id, other)
         groups = report.read_group(
             [("order_id", "in", (order + other).ids)],
             ["amount_to_invoice:sum"],

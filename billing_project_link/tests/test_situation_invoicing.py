@@ -136,3 +136,18 @@ class TestSituationInvoicing(SituationCommon):
             self.assertIn(text, html)
         self.assertIn("15,000.00", html)  # lot 1 this situation
         self.assertIn("Retention (retenue de garantie)", html)
+
+    def test_situation_invoice_amounts_cannot_drift(self):
+        order = self._create_order()
+        situation = self._situation(order, [10, 10])
+        with Form(situation.invoice_id) as form, form.invoice_line_ids.edit(0) as line:
+            line.price_unit = 7000.0
+        with self.assertRaisesRegex(UserError, "but its situation states 6000.0"):
+            situation.invoice_id.action_post()
+        situation.invoice_id.button_cancel()
+        self.assertEqual(situation.state, "cancel")
+        again = self._situation(order, [15, 10])
+        self.assertEqual(again.number, 1)
+        self.assertEqual(again.line_ids.mapped("previous_amount"), [0.0, 0.0])
+        again.invoice_id.action_post()
+        self.assertEqual(again.state, "posted")

@@ -97,6 +97,13 @@ class TestSituationRetention(SituationCommon):
         with self.assertRaisesRegex(UserError, "no retention"):
             order.action_release_retention()
 
+    def test_company_retention_account_setting(self):
+        account = self.company_data["default_account_receivable"].copy({"code": "411799"})
+        with Form(self.env.company) as form:
+            form.billing_retention_account_id = account
+        situation = self._situation(self._create_order(), [10, 10])
+        self.assertEqual(self._receivable(situation.invoice_id, True).account_id, account)
+
     def test_retention_rate_above_5_refused(self):
         with self.assertRaisesRegex(ValidationError, "between 0 and 5 %"):
             self._create_order(billing_retention_rate=6.0)
