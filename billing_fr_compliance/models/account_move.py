@@ -103,13 +103,6 @@ class AccountMove(models.Model):
             )
         return posted
 
-    def action_post(self):
-        # account: posting several invoices at once posts the compliant ones and reports the
-        # refused ones instead of failing the whole batch
-        if len(self) > 1:
-            return self._fr_post_compliant(soft=False)
-        return super().action_post()
-
     def action_fr_check_compliance(self):
         """Check the mandatory mentions of draft customer documents and store the result."""
         moves = self.filtered(lambda m: m.is_sale_document() and m.state == "draft")
@@ -167,7 +160,7 @@ class AccountMove(models.Model):
         checked = self.filtered(
             lambda m: m.state == "draft"
             and m.is_sale_document()
-            and m.company_id.fr_gate_mode != "off"
+            and m.company_id._fr_gate_applies()
         )
         issues = checked._fr_compliance_issues()
         excess = self._fr_credit_excess_issues()

@@ -68,6 +68,15 @@ class ResCompany(models.Model):
                     )
                 )
 
+    def _fr_gate_applies(self):
+        """The French mentions are checked for companies whose fiscal country is France
+        (or Monaco, which shares French VAT), unless the gate is switched off."""
+        self.ensure_one()
+        return self.fr_gate_mode != "off" and self.account_fiscal_country_id.code in (
+            "FR",
+            "MC",
+        )
+
     def _fr_penalty_rate_floor(self, date):
         """Three times the legal interest rate (professional creditors) in force on date."""
         return 3 * self.env["billing.fr.rate"]._get_rate("legal_pro", date)

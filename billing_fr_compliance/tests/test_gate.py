@@ -166,6 +166,17 @@ class TestGate(BillingFrCommon):
         with self.assertRaises(UserError):
             self._invoice().action_post()
 
+    def test_gate_only_for_french_companies(self):
+        self.customer.write({"siren": False, "vat": False})
+        invoice = self._invoice()
+        # a sister company accounting in Belgium is not held to French mentions
+        self.company.account_fiscal_country_id = self.env.ref("base.be")
+        invoice.action_post()
+        self.assertEqual(invoice.state, "posted")
+        self.company.account_fiscal_country_id = self.env.ref("base.fr")
+        with self.assertRaisesRegex(UserError, "Customer SIREN"):
+            self._invoice().action_post()
+
     def test_check_compliance_button(self):
         self.customer.write({"siren": False, "vat": False})
         invoice = self._invoice()
@@ -211,14 +222,17 @@ class TestGate(BillingFrCommon):
         self.assertNotIn(f"#{good_1.id}", action["params"]["message"])
         self.assertNotIn("Claire Moreau", action["params"]["message"])
 
-    def test_action_post_on_many(self):
+    def test_action_post_on_many_from_code_posts_nothing(self):
+        # code that posts several invoices (sale, batch invoicing) gets an error, never a
+        # silent partial post; only the "Post entries" wizard posts the compliant ones
         good = self._invoice()
         bad = self._invoice()
         bad.invoice_line_ids.tax_ids = self.tax_0
-        action = (good + bad).action_post()
-        self.assertEqual(good.state, "posted")
+        with self.assertRaises(UserError) as error:
+            (good + bad).action_post()
+        self.assertIn("Exemption wording", str(error.exception))
+        self.assertEqual(good.state, "draft")
         self.assertEqual(bad.state, "draft")
-        self.assertIn("1 document(s) posted, 1 refused", action["params"]["title"])
 
     def test_vendor_bills_are_not_checked(self):
         self.company.write({"siren": False})
