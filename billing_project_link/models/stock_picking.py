@@ -297,7 +297,10 @@ class StockPicking(models.Model):
             created = self.env["sale.order"]._create_account_invoices(vals_list, False)
             for invoice, group in zip(created, chunk, strict=True):
                 group_pickings = self.browse([plan[0].id for plan in group])
-                group_pickings.write({"delivery_invoice_id": invoice.id})
+                # account.move.create links them already; make sure, whatever overrides do
+                group_pickings.filtered(lambda p, inv=invoice: p.delivery_invoice_id != inv).write(
+                    {"delivery_invoice_id": invoice.id}
+                )
             invoices |= created
         return invoices
 
