@@ -29,6 +29,19 @@ class AccountMove(models.Model):
                 move.delivery_date = fields.Date.context_today(move, max(done))
         return res
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # EXTENDS account: an invoice created with lines of free deliveries (the new draft of
+        # "Reverse > Reverse and create invoice") bills them again: link them back.
+        moves = super().create(vals_list)
+        for move in moves.filtered(lambda m: m.move_type == "out_invoice"):
+            free = move.line_ids.delivery_picking_id.filtered(
+                lambda p: not p.delivery_invoice_id and p.picking_type_code == "outgoing"
+            )
+            if free:
+                free.write({"delivery_invoice_id": move.id})
+        return moves
+
     def button_cancel(self):
         # EXTENDS account: a cancelled invoice frees its deliveries.
         res = super().button_cancel()

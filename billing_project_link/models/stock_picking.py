@@ -18,6 +18,7 @@ INVOICE_STATUS = [
 
 class StockPicking(models.Model):
     _inherit = "stock.picking"
+    _delivery_invoice_chunk_size = 100  # invoices created per create() call in a batch
 
     delivery_invoice_id = fields.Many2one(
         "account.move",
@@ -287,14 +288,20 @@ class StockPicking(models.Model):
                 )
             return self.env["account.move"]
         groups = rules.group_by_key(plans, key=lambda plan: plan[0]._delivery_invoice_key(grouping))
-        vals_list = []
-        group_pickings = []
-        for group in groups:
-            vals_list.append(self._delivery_prepare_invoice(group, remaining))
-            group_pickings.append(self.browse([plan[0].id for plan in group]))
-        invoices = self.env["sale.order"]._create_account_invoices(vals_list, False)
-        for invoice, group_picks in zip(invoices, group_pickings, strict=True):
-            group_picks.write({"delivery_invoice_id": invoice.id})
+        invoices = self.env["account.move"]
+        size = self._delivery_invoice_chunk_size
+        for start in range(0, len(groups), size):
+            # one create per chunk of invoices: set-based, with bounded memory
+            chunk = groups[start : start + size]
+            vals_list = [self._delivery_prepare_invoice(group, remaining) for group in chunk]
+            created = self.env["sale.order"]._create_account_invoices(vals_list, False)
+            for invoice, group in zip(created, chunk, strict=True):
+                group_pickings = self.browse([plan[0].id for plan in group])
+                # account.move.create links them already; make sure, whatever overrides do
+                group_pickings.filtered(lambda p, inv=invoice: p.delivery_invoice_id != inv).write(
+                    {"delivery_invoice_id": invoice.id}
+                )
+            invoices |= created
         return invoices
 
     def _delivery_check_invoiceable(self):

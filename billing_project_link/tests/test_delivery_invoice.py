@@ -127,6 +127,24 @@ class TestDeliveryInvoice(DeliveryInvoicingCase):
         invoice2 = self.env["account.move"].browse(picking.action_invoice_delivery()["res_id"])
         self.assertEqual(self._qty(invoice2, self.good), 5)
 
+    def test_reverse_and_create_new_draft_keeps_the_link(self):
+        order = self._order([(self.good, 5)])
+        picking = self._deliver(order)
+        invoice = self.env["account.move"].browse(picking.action_invoice_delivery()["res_id"])
+        invoice.action_post()
+        reversal = Form(
+            self.env["account.move.reversal"].with_context(
+                active_model="account.move", active_ids=invoice.ids
+            )
+        ).save()
+        new_draft = self.env["account.move"].browse(reversal.modify_moves()["res_id"])
+        self.assertEqual(new_draft.move_type, "out_invoice")
+        self.assertEqual(picking.delivery_invoice_id, new_draft)
+        self.assertEqual(picking.delivery_invoice_status, "invoiced")
+        self.assertEqual(order.order_line.qty_invoiced, 5)
+        with self.assertRaisesRegex(UserError, "already invoiced"):
+            picking.action_invoice_delivery()
+
     def test_return_credit_note_references_invoice(self):
         order = self._order([(self.good, 6)])
         picking = self._deliver(order)
