@@ -4,6 +4,8 @@ from odoo.tests import Form
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
+from .common import switch_off_fr_gate
+
 
 class SituationCommon(AccountTestInvoicingCommon):
     """A confirmed order of two construction lots, 20 % VAT, for progress billing."""
@@ -12,6 +14,7 @@ class SituationCommon(AccountTestInvoicingCommon):
     @AccountTestInvoicingCommon.setup_country("fr")
     def setUpClass(cls):
         super().setUpClass()
+        switch_off_fr_gate(cls.env)
         cls.env.user.groups_id |= cls.env.ref("sales_team.group_sale_manager")
         cls.tax_20 = cls.company_data["default_tax_sale"]
         cls.customer = cls.env["res.partner"].create(

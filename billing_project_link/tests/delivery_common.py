@@ -7,12 +7,15 @@ from odoo.tests import Form
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
+from .common import switch_off_fr_gate
+
 
 class DeliveryInvoicingCase(AccountTestInvoicingCommon):
     @classmethod
     @AccountTestInvoicingCommon.setup_country("fr")
     def setUpClass(cls):
         super().setUpClass()
+        switch_off_fr_gate(cls.env)
         cls.env.user.groups_id |= cls.env.ref("stock.group_stock_user") | cls.env.ref(
             "sales_team.group_sale_salesman_all_leads"
         )
