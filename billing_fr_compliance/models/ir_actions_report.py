@@ -42,7 +42,13 @@ class IrActionsReport(models.Model):
         writer = OdooPdfFileWriter()
         writer.cloneReaderDocumentRoot(reader)
         if not writer.is_pdfa:
-            writer.convert_to_pdfa()  # output intent and document id of PDF/A
+            try:
+                writer.convert_to_pdfa()  # output intent, document id, font widths of PDF/A
+            except (KeyError, TypeError, ValueError):
+                # Odoo's conversion expects a wkhtmltopdf PDF (fonts, outlines); any other PDF
+                # gets the Factur-X XML and metadata without it
+                writer = OdooPdfFileWriter()
+                writer.cloneReaderDocumentRoot(reader)
         buffer = io.BytesIO()
         writer.write(buffer)
         return facturx.generate_from_binary(

@@ -3,11 +3,13 @@ import io
 
 import facturx
 from freezegun import freeze_time
-from pypdf import PdfReader
+from lxml import etree
+from pypdf import PdfReader, PdfWriter
 
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
+from odoo.tools.pdf import OdooPdfFileReader, OdooPdfFileWriter
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -261,6 +263,29 @@ class TestFacturx(AccountTestInvoicingCommon):
             ._render_qweb_pdf("account.account_invoices", res_ids=move.ids)
         )
         self._assert_facturx_pdf(pdf)
+
+    def test_embedding_replaces_odoo_cii(self):
+        """A PDF that already carries Odoo's own factur-x.xml (what account_edi_ubl_cii adds
+        when sending) ends up with ours only."""
+        move = self._invoice(self.b2b, [(self.goods, 1, 80.0, self.taxes[20.0], 0.0)])
+        blank = PdfWriter()
+        blank.add_blank_page(width=595, height=842)
+        buffer = io.BytesIO()
+        blank.write(buffer)
+        reader = OdooPdfFileReader(io.BytesIO(buffer.getvalue()), strict=False)
+        writer = OdooPdfFileWriter()
+        writer.cloneReaderDocumentRoot(reader)
+        odoo_xml = self.env["account.edi.xml.cii"]._export_invoice(move)[0]
+        writer.addAttachment("factur-x.xml", odoo_xml, subtype="text/xml")
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        xml, messages = move._fr_facturx_build()
+        self.assertEqual(messages, [])
+        with mute_logger("odoo.tools.pdf"):  # PDF/A conversion: "fonttools is not installed"
+            pdf = self.env["ir.actions.report"]._fr_facturx_embed(buffer.getvalue(), xml)
+        embedded = PdfReader(io.BytesIO(pdf)).attachments
+        self.assertEqual(embedded["factur-x.xml"], [xml])
+        self.assertEqual(facturx.get_level(etree.fromstring(xml)), "en16931")
 
     # what the user sees ---------------------------------------------------------------------
 
