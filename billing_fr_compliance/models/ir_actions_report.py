@@ -4,7 +4,7 @@ import io
 import facturx
 
 from odoo import models
-from odoo.tools.pdf import OdooPdfFileReader, OdooPdfFileWriter
+from odoo.tools.pdf import OdooPdfFileReader, OdooPdfFileWriter, merge_pdf
 
 
 class IrActionsReport(models.Model):
@@ -12,22 +12,28 @@ class IrActionsReport(models.Model):
 
     def _render_qweb_pdf_prepare_streams(self, report_ref, data, res_ids=None):
         streams = super()._render_qweb_pdf_prepare_streams(report_ref, data, res_ids=res_ids)
-        if not res_ids or self.env.context.get("fr_facturx_no_embed"):
+        if not res_ids:
             return streams
         report = self._get_report(report_ref)
         if report.model != "account.move" or not report.is_invoice_report:
             return streams
+        moves = self.env["account.move"].browse(list(streams)).exists()
+        # a PDF reloaded from its stored attachment already carries its CGV and XML
+        moves = moves.filtered(
+            lambda m: not streams[m.id].get("attachment") and streams[m.id].get("stream")
+        )
+        for move in moves:
+            cgv = move._fr_cgv_pdf()
+            if cgv:  # the company's general terms of sale follow the document
+                stream = streams[move.id]
+                stream["stream"] = io.BytesIO(merge_pdf([stream["stream"].getvalue(), cgv]))
+        if self.env.context.get("fr_facturx_no_embed"):
+            return streams
         if (data or {}).get("proforma") or self.env.context.get("proforma_invoice"):
             return streams
-        moves = self.env["account.move"].browse(list(streams)).exists()
         for move in moves:
             stream = streams[move.id]
-            # a PDF reloaded from its stored attachment already carries its XML
-            if (
-                stream.get("attachment")
-                or not stream.get("stream")
-                or not move._fr_facturx_enabled()
-            ):
+            if not move._fr_facturx_enabled():
                 continue
             xml, messages = move._fr_facturx_build()
             if messages:

@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
 import io
 
 import facturx
@@ -263,6 +264,23 @@ class TestFacturx(AccountTestInvoicingCommon):
             ._render_qweb_pdf("account.account_invoices", res_ids=move.ids)
         )
         self._assert_facturx_pdf(pdf)
+
+    @mute_logger("odoo.addons.base.models.ir_actions_report")
+    def test_cgv_pdf_pages_follow_the_invoice(self):
+        move = self._invoice(self.b2b, [(self.goods, 1, 80.0, self.taxes[20.0], 0.0)])
+        report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
+        plain, __ = report._render_qweb_pdf("account.account_invoices", res_ids=move.ids)
+        move.invoice_pdf_report_id.unlink()  # render again, not from the stored attachment
+        cgv = PdfWriter()
+        cgv.add_blank_page(width=595, height=842)
+        cgv.add_blank_page(width=595, height=842)
+        buffer = io.BytesIO()
+        cgv.write(buffer)
+        self.company.fr_cgv_pdf = base64.b64encode(buffer.getvalue())
+        with_cgv, __ = report._render_qweb_pdf("account.account_invoices", res_ids=move.ids)
+        pages = len(PdfReader(io.BytesIO(plain)).pages)
+        self.assertEqual(len(PdfReader(io.BytesIO(with_cgv)).pages), pages + 2)
+        self._assert_facturx_pdf(with_cgv)  # still one valid factur-x.xml
 
     def test_embedding_replaces_odoo_cii(self):
         """A PDF that already carries Odoo's own factur-x.xml (what account_edi_ubl_cii adds
