@@ -116,6 +116,22 @@ class TestDunningRun(DunningCommon):
             self._run_cron()
         self.assertEqual(self.inv1.dunning_level_id, self.level2)
 
+    def test_call_goes_to_chosen_user_or_salesperson(self):
+        salesperson = new_test_user(
+            self.env, login="dun_sales", groups="account.group_account_invoice"
+        )
+        collector = new_test_user(
+            self.env, login="dun_collector", groups="account.group_account_invoice"
+        )
+        self.b2b.user_id = salesperson
+        with freeze_time(day(25)):
+            self._run_cron()
+        self.assertEqual(self._reminders(self.b2b).activity_ids.user_id, salesperson)
+        self.level3.write({"channel_phone": True, "activity_user_id": collector.id})
+        with freeze_time(day(45)):
+            self._run_cron()
+        self.assertEqual(self._reminders(self.b2b)[0].activity_ids.user_id, collector)
+
     def test_b2c_no_indemnity_nor_interest(self):
         inv = self._invoice(self.b2c, DUE, 200.0)
         with freeze_time(day(45)):
