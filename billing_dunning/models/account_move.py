@@ -12,6 +12,7 @@ class AccountMove(models.Model):
         readonly=True,
         copy=False,
         index="btree_not_null",
+        groups="account.group_account_invoice",
         help="Last dunning level this invoice was reminded at.",
     )
     dunning_last_date = fields.Date(string="Last reminder", readonly=True, copy=False)
@@ -19,7 +20,11 @@ class AccountMove(models.Model):
     dunning_disputed = fields.Boolean(string="Disputed", copy=False, tracking=True)
     dunning_dispute_reason = fields.Char(string="Dispute reason", copy=False, tracking=True)
     dunning_line_ids = fields.One2many(
-        "billing.dunning.reminder.line", "move_id", string="Reminders", readonly=True
+        "billing.dunning.reminder.line",
+        "move_id",
+        string="Reminders",
+        readonly=True,
+        groups="account.group_account_invoice",
     )
     dunning_interest_until = fields.Date(
         string="Interest invoiced until", readonly=True, copy=False

@@ -1,13 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import models
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
-
-    dunning_followup_ids = fields.One2many(
-        "billing.dunning.followup", "partner_id", string="Payment follow-ups"
-    )
 
     def action_open_dunning_followup(self):
         self.ensure_one()

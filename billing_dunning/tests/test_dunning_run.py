@@ -116,6 +116,22 @@ class TestDunningRun(DunningCommon):
             self._run_cron()
         self.assertEqual(self.inv1.dunning_level_id, self.level2)
 
+    def test_call_goes_to_chosen_user_or_salesperson(self):
+        salesperson = new_test_user(
+            self.env, login="dun_sales", groups="account.group_account_invoice"
+        )
+        collector = new_test_user(
+            self.env, login="dun_collector", groups="account.group_account_invoice"
+        )
+        self.b2b.user_id = salesperson
+        with freeze_time(day(25)):
+            self._run_cron()
+        self.assertEqual(self._reminders(self.b2b).activity_ids.user_id, salesperson)
+        self.level3.write({"channel_phone": True, "activity_user_id": collector.id})
+        with freeze_time(day(45)):
+            self._run_cron()
+        self.assertEqual(self._reminders(self.b2b)[0].activity_ids.user_id, collector)
+
     def test_b2c_no_indemnity_nor_interest(self):
         inv = self._invoice(self.b2c, DUE, 200.0)
         with freeze_time(day(45)):
@@ -338,6 +354,34 @@ class TestDunningRun(DunningCommon):
         self.assertEqual(reminders.partner_id, customers | self.b2b)
         keys = [(line.move_id.id, line.level_id.id) for line in reminders.line_ids]
         self.assertEqual(len(keys), len(set(keys)))
+
+    def _count_run_queries(self, count):
+        partners = self.env["res.partner"].create(
+            [
+                {"name": f"Query {count} {i}", "is_company": True, "email": f"q{i}@example.com"}
+                for i in range(count)
+            ]
+        )
+        for partner in partners:
+            self._invoice(partner, DUE, 100.0)
+            self._invoice(partner, day(1), 50.0)
+        Reminder = self.env["billing.dunning.reminder"]
+        with freeze_time(day(45)):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            reminders = Reminder._dunning_run_company(self.company, partners=partners)
+            self.env.flush_all()
+            queries = self.env.cr.sql_log_count - before
+        self.assertEqual(len(reminders), count)
+        return queries
+
+    def test_queries_per_reminder_bounded(self):
+        """Selection, claim and interest are set-based: each more customer costs the same
+        few queries (sequence, message, notification), whatever its invoices."""
+        small = self._count_run_queries(2)
+        big = self._count_run_queries(8)
+        self.assertLessEqual((big - small) / 6, 25, f"{small} then {big} queries")
 
     def test_interest_invoice(self):
         with freeze_time(day(45)):
