@@ -312,6 +312,32 @@ class BillingDunningReminder(models.Model):
             payments[move_id].append((date, amount))
         return payments
 
+    @api.model
+    def _dunning_not_yet_due(self, moves, today):
+        """{move_id: (amount in move currency, amount in company currency)} still open on
+        receivable lines that fall due after ``today``: instalments to come, or a retenue de
+        garantie held until its release date. Reminders never chase them. One query."""
+        if not moves:
+            return {}
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT aml.move_id, SUM(aml.amount_residual_currency), SUM(aml.amount_residual)
+                  FROM account_move_line aml
+                  JOIN account_account acc ON acc.id = aml.account_id
+                 WHERE aml.move_id = ANY(%s)
+                   AND acc.account_type = 'asset_receivable'
+                   AND aml.date_maturity >= %s
+                   AND NOT aml.reconciled
+                 GROUP BY aml.move_id
+                """,
+                list(moves.ids),
+                today,
+            )
+        )
+        return {move_id: (cur, comp) for move_id, cur, comp in self.env.cr.fetchall()}
+
     @staticmethod
     def _dunning_level_index(levels, level):
         if not level:
@@ -360,6 +386,15 @@ class BillingDunningReminder(models.Model):
         "amount_residual_company", "interest", "indemnity", "detail"}``. ``manual`` (send
         now, preview of one customer) ignores pauses and promises not yet due."""
         moves = self._dunning_candidates(company, today, partners)
+        not_yet_due = self._dunning_not_yet_due(moves, today)
+        due = {
+            move.id: (
+                move.amount_residual - not_yet_due.get(move.id, (0.0, 0.0))[0],
+                move.amount_residual_signed - not_yet_due.get(move.id, (0.0, 0.0))[1],
+            )
+            for move in moves
+        }
+        moves = moves.filtered(lambda m: m.currency_id.compare_amounts(due[m.id][0], 0) > 0)
         if not moves:
             return []
         Policy = self.env["billing.dunning.policy"]
@@ -389,7 +424,7 @@ class BillingDunningReminder(models.Model):
                         if not manual:
                             continue
                     else:
-                        overdue_now = sum(m.amount_residual_signed for m in partner_moves)
+                        overdue_now = sum(due[m.id][1] for m in partner_moves)
                         paid = followup.promise_base - overdue_now
                         cur = company.currency_id
                         promise = (
@@ -400,7 +435,7 @@ class BillingDunningReminder(models.Model):
             policy = (followup and followup.policy_id) or default_policy
             if not policy:
                 continue
-            overdue = sum(m.amount_residual_signed for m in partner_moves)
+            overdue = sum(due[m.id][1] for m in partner_moves)
             if company.currency_id.compare_amounts(overdue, policy.min_amount) < 0:
                 continue
             if policy.id not in levels_cache:
@@ -425,8 +460,8 @@ class BillingDunningReminder(models.Model):
                 line.update(
                     previous_level=move.dunning_level_id,
                     days_late=(today - move.invoice_date_due).days,
-                    amount_residual=move.amount_residual,
-                    amount_residual_company=move.amount_residual_signed,
+                    amount_residual=due[move.id][0],
+                    amount_residual_company=due[move.id][1],
                     interest=0.0,
                     indemnity=0.0,
                     detail=False,
@@ -695,8 +730,11 @@ class BillingDunningReminder(models.Model):
         """Overdue total, current level, next action and its date for one customer."""
         Reminder = self.with_company(company)
         moves = Reminder._dunning_candidates(company, today, partner)
+        not_yet_due = Reminder._dunning_not_yet_due(moves, today)
         state = {
-            "overdue_amount": sum(moves.mapped("amount_residual_signed")),
+            "overdue_amount": sum(
+                m.amount_residual_signed - not_yet_due.get(m.id, (0.0, 0.0))[1] for m in moves
+            ),
             "overdue_count": len(moves),
             "level": max(
                 moves.dunning_level_id,

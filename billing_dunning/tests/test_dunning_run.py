@@ -4,6 +4,7 @@ from datetime import date, timedelta
 import psycopg2
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
@@ -44,6 +45,30 @@ class TestDunningRun(DunningCommon):
         self.assertEqual(mail.state, "outgoing", "queued, sent after the commit")
         self.assertIn(self.inv1.name, str(mail.body_html))
         self.assertFalse(reminder.activity_ids, "no phone call at level 1")
+
+    def test_amounts_not_yet_due_are_not_chased(self):
+        """An instalment to come, or a retenue de garantie held until its release date, is a
+        receivable line falling due later: the reminder chases only what is due."""
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "Half now, half in 400 days",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 50, "nb_days": 0}),
+                    Command.create({"value": "percent", "value_amount": 50, "nb_days": 400}),
+                ],
+            }
+        )
+        split = self._invoice(self.no_email, DUE, 800.0, post=False)
+        split.write({"invoice_payment_term_id": term.id})
+        split.action_post()
+        # the invoice is due on its first line, as billing_project_link does for a situation
+        # invoice whose second receivable line is the retention held for a year
+        split.invoice_date_due = DUE
+        with freeze_time(day(10)):
+            self._run_cron()
+        reminder = self._reminders(self.no_email)
+        self.assertEqual(reminder.amount_due, 400.0)
+        self.assertEqual(reminder.line_ids.amount_residual, 400.0)
 
     def test_rerun_same_day_sends_nothing(self):
         with freeze_time(day(10)):
