@@ -15,10 +15,7 @@ class DunningCommon(AccountTestInvoicingCommon):
         super().setUpClass()
         cls.company = cls.company_data["company"]
         cls.company.email = "billing@example.com"
-        # billing_fr_compliance, when installed beside this addon, refuses to post invoices
-        # that lack a French legal mention; that gate is tested in its own addon
-        if "fr_gate_mode" in cls.env["res.company"]._fields:
-            cls.env["res.company"].search([]).fr_gate_mode = "off"
+        cls._switch_off_fr_gate()
         cls.cron = cls.env.ref("billing_dunning.ir_cron_billing_dunning_run")
         cls.policy = cls.env["billing.dunning.policy"].create(
             {
@@ -63,6 +60,13 @@ class DunningCommon(AccountTestInvoicingCommon):
         )
         cls.b2c = Partner.create({"name": "Claire Moreau", "email": "claire@moreau.example"})
         cls.no_email = Partner.create({"name": "Bernard SA", "is_company": True})
+
+    @classmethod
+    def _switch_off_fr_gate(cls):
+        """billing_fr_compliance, when installed beside this addon, refuses to post invoices
+        that lack a French legal mention; that gate is tested in its own addon."""
+        if "fr_gate_mode" in cls.env["res.company"]._fields:
+            cls.env["res.company"].search([]).fr_gate_mode = "off"
 
     @classmethod
     def _invoice(cls, partner, due, amount=1000.0, post=True, company=None):

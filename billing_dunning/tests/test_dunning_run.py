@@ -454,6 +454,7 @@ class TestDunningSecurity(DunningCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company_b = cls.setup_other_company(name="Dunning B")["company"]
+        cls._switch_off_fr_gate()
         cls.policy_b = cls.env["billing.dunning.policy"].create(
             {
                 "name": "Policy B",
