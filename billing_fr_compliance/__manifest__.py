@@ -29,6 +29,7 @@
         "demo/res_partner_demo.xml",
         "demo/account_move_demo.xml",
     ],
+    "post_init_hook": "post_init_hook",
     "installable": True,
     "application": False,
 }

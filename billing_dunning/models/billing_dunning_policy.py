@@ -151,7 +151,7 @@ class BillingDunningPolicy(models.Model):
                                 "name": label,
                                 "quantity": 1,
                                 "price_unit": amount,
-                                "tax_ids": [Command.clear()],
+                                "tax_ids": [Command.set(company.account_sale_tax_id.ids)],
                             }
                         )
                     ],

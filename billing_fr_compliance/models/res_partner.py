@@ -117,6 +117,38 @@ class ResPartner(models.Model):
             return True
         return super().write(vals)
 
+    @api.model
+    def _billing_fill_missing_siren(self):
+        """Fill the SIREN of partners that have none from their SIRET or French VAT number
+        (set-based: one search, one write per distinct SIREN)."""
+        partners = self.with_context(active_test=False).search(
+            [
+                ("siren", "=", False),
+                "|",
+                ("siret", "!=", False),
+                ("vat", "=ilike", "FR%"),
+            ]
+        )
+        by_siren = {}
+        for partner in partners:
+            siren = partner._billing_guess_siren()
+            if siren and partner._billing_siren_consistent(siren):
+                by_siren.setdefault(siren, self.browse())
+                by_siren[siren] |= partner
+        for siren, group in by_siren.items():
+            group.write({"siren": siren})
+        return partners
+
+    def _billing_siren_consistent(self, siren):
+        """Whether ``siren`` is valid and agrees with the partner's SIRET and VAT number."""
+        self.ensure_one()
+        if identity.check_siren(siren)[1]:
+            return False
+        if self.siret and identity.check_siret(self.siret, siren)[1]:
+            return False
+        vat = identity.compact(self.vat)
+        return not (vat.startswith("FR") and identity.check_vat(vat, siren)[1])
+
     def _billing_guess_siren(self):
         self.ensure_one()
         if self.siret and len(identity.compact(self.siret)) == 14:

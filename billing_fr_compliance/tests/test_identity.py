@@ -54,6 +54,30 @@ class TestIdentity(AccountTestInvoicingCommon):
         self.assertFalse(self.customer.siren)
         self.assertFalse(self.customer.vat)
 
+    def test_install_fills_missing_siren(self):
+        """What the post-install hook does for customers recorded before the addon."""
+        from_vat = self.env["res.partner"].create({"name": "From VAT", "is_company": True})
+        from_siret = self.env["res.partner"].create({"name": "From SIRET", "is_company": True})
+        mismatch = self.env["res.partner"].create({"name": "Mismatch", "is_company": True})
+        # stored as another module (or an import) would have left them: no SIREN
+        self.env.cr.execute(
+            "UPDATE res_partner SET vat = %s, siren = NULL WHERE id = %s",
+            ("FR03552081317", from_vat.id),
+        )
+        self.env.cr.execute(
+            "UPDATE res_partner SET siret = %s, siren = NULL WHERE id = %s",
+            ("40348302700013", from_siret.id),
+        )
+        self.env.cr.execute(
+            "UPDATE res_partner SET siret = %s, vat = %s, siren = NULL WHERE id = %s",
+            ("40348302700013", "FR03552081317", mismatch.id),
+        )
+        self.env.invalidate_all()
+        self.env["res.partner"]._billing_fill_missing_siren()
+        self.assertEqual(from_vat.siren, "552081317")
+        self.assertEqual(from_siret.siren, "403483027")
+        self.assertFalse(mismatch.siren, "SIRET and VAT disagree: left for a human")
+
     def test_valid_identifiers_are_normalised(self):
         self.customer.write({"siret": "552 081 317 00018", "vat": "FR03552081317"})
         self.assertEqual(self.customer.siret, "55208131700018")

@@ -327,6 +327,10 @@ class BillingSituation(models.Model):
             _logger.info("Demo situations of %s skipped.", order_xmlid)
             return
         progress = DEMO_PROGRESS
+        # the demo order may be created before the chart of accounts gave a default sale tax
+        untaxed = order.order_line.filtered(lambda line: not line.tax_id)
+        if untaxed and order.company_id.account_sale_tax_id:
+            untaxed.tax_id = order.company_id.account_sale_tax_id
         if order.state != "sale":
             order.action_confirm()
         for percents in progress:
