@@ -4,6 +4,8 @@ from odoo.tools import frozendict
 
 
 class AccountMoveLine(models.Model):
+    # progress invoicing kept apart from delivery invoicing (account_move_line.py)
+    # pylint: disable=consider-merging-classes-inherited
     _inherit = "account.move.line"
 
     billing_situation_line_id = fields.Many2one(

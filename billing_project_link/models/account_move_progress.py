@@ -5,6 +5,8 @@ from odoo.tools import float_compare, frozendict
 
 
 class AccountMove(models.Model):
+    # progress invoicing kept apart from delivery invoicing (account_move.py)
+    # pylint: disable=consider-merging-classes-inherited
     _inherit = "account.move"
 
     billing_situation_id = fields.Many2one(

@@ -8,6 +8,8 @@ from ..tools import situation as rules
 
 
 class SaleOrder(models.Model):
+    # progress invoicing kept apart from delivery invoicing (sale_order.py)
+    # pylint: disable=consider-merging-classes-inherited
     _inherit = "sale.order"
 
     situation_ids = fields.One2many("billing.situation", "order_id", string="Situations")
