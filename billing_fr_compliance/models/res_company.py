@@ -89,20 +89,15 @@ class ResCompany(models.Model):
         return self.env["billing.fr.rate"]._get_rate("ecb_refi", date) + 10.0
 
     def _fr_seller_data(self):
-        """The seller as plain data for tools/mentions.py."""
+        """The seller as plain data for tools/mentions.py: its partner's data (name, address,
+        SIREN and VAT are the company's) and the company's legal identity."""
         self.ensure_one()
         return {
-            "name": self.name,
-            "street": self.street,
-            "zip": self.zip,
-            "city": self.city,
-            "country_code": self.country_id.code,
-            "siren": self.siren,
+            **self.partner_id._fr_party_data(),
             "rcs_kind": self.fr_rcs_kind,
             "rcs_city": self.fr_rcs_city,
             "legal_form": self.fr_legal_form,
             "share_capital": self.fr_share_capital,
-            "vat": self.vat,
         }
 
     # Factur-X (kept at the end: see models/account_move_facturx.py)
