@@ -128,3 +128,56 @@ def test_indemnity_b2b_only():
     assert interest.recovery_indemnity(True, 3) == Decimal("120.00")
     assert interest.recovery_indemnity(False, 3) == Decimal("0.00")
     assert interest.recovery_indemnity(True, 0) == Decimal("0.00")
+
+
+# Legal interest rate, "tous les autres cas" (arrêtés of each half-year): a company's claim
+LEGAL = [
+    (date(2025, 1, 1), 3.71),
+    (date(2025, 7, 1), 2.76),
+    (date(2026, 1, 1), 2.62),
+]
+
+
+def test_consumer_interest_runs_from_the_formal_notice_at_the_legal_rate():
+    # due 31 Jan 2025, formal notice sent 2 Mar 2025: nothing before the notice, then
+    # 30 days (3 Mar to 1 Apr) at 3.71 %, no +10 points, no contractual rate
+    result = interest.consumer_late_interest(1000, date(2025, 3, 2), date(2025, 4, 1), LEGAL)
+    assert [(p["date_from"], p["days"], p["rate"]) for p in result["periods"]] == [
+        (date(2025, 3, 3), 30, Decimal("3.71"))
+    ]
+    assert result["interest"] == (Decimal(1000) * Decimal("3.71") / 100 * 30 / 365).quantize(
+        Decimal("0.01")
+    )
+    assert result["interest"] == Decimal("3.05")
+    # the day of the notice itself bears nothing
+    assert interest.consumer_late_interest(1000, date(2025, 3, 2), date(2025, 3, 2), LEGAL)[
+        "interest"
+    ] == Decimal("0.00")
+
+
+def test_consumer_interest_across_half_years_with_payment_and_start_date():
+    # notice 20 Dec 2025; 300 paid on 10 Jan 2026; counted up to 20 Jan 2026
+    result = interest.consumer_late_interest(
+        1000,
+        date(2025, 12, 20),
+        date(2026, 1, 20),
+        LEGAL,
+        payments=[(date(2026, 1, 10), 300)],
+    )
+    assert [(p["days"], p["base"], p["rate"]) for p in result["periods"]] == [
+        (11, Decimal(1000), Decimal("2.76")),  # 21 to 31 Dec 2025
+        (10, Decimal(1000), Decimal("2.62")),  # 1 to 10 Jan 2026
+        (10, Decimal(700), Decimal("2.62")),  # 11 to 20 Jan 2026
+    ]
+    # interest already invoiced up to 10 Jan: only the last 10 days remain
+    rest = interest.consumer_late_interest(
+        1000,
+        date(2025, 12, 20),
+        date(2026, 1, 20),
+        LEGAL,
+        payments=[(date(2026, 1, 10), 300)],
+        start_date=date(2026, 1, 10),
+    )
+    assert [(p["days"], p["base"]) for p in rest["periods"]] == [(10, Decimal(700))]
+    with pytest.raises(interest.RateMissing):
+        interest.consumer_late_interest(1000, date(2024, 12, 1), date(2025, 1, 5), LEGAL)

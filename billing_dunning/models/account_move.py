@@ -26,6 +26,13 @@ class AccountMove(models.Model):
         readonly=True,
         groups="account.group_account_invoice",
     )
+    dunning_notice_date = fields.Date(
+        string="Formal notice sent on",
+        readonly=True,
+        copy=False,
+        help="Date of the first formal notice (mise en demeure) that listed this invoice: a "
+        "consumer owes late interest at the legal rate from the next day.",
+    )
     dunning_interest_until = fields.Date(
         string="Interest invoiced until", readonly=True, copy=False
     )

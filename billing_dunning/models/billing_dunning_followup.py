@@ -2,6 +2,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools import interest as interest_tools
+
 
 class BillingDunningFollowup(models.Model):
     """Dunning state of one customer in one company: policy, exclusion, pause, dispute,
@@ -142,6 +144,83 @@ class BillingDunningFollowup(models.Model):
                 )
             )
         return reminders._action_open()
+
+    def action_invoice_interest(self):
+        """Invoice the late interest accrued up to today on this customer's overdue invoices
+        and not invoiced yet, with the 40 EUR indemnity of each late invoice of a
+        professional customer. A consumer owes interest, at the legal rate, only from the
+        day after the formal notice that listed the invoice."""
+        self.ensure_one()
+        company = self.company_id
+        partner = self.partner_id
+        if self.disputed:
+            raise UserError(
+                _(
+                    "Customer %(name)s is disputed (%(reason)s): resolve the dispute before "
+                    "invoicing late interest.",
+                    name=partner.display_name,
+                    reason=self.dispute_reason,
+                )
+            )
+        policy = self.policy_id or self.env["billing.dunning.policy"]._get_default_policy(company)
+        if not policy:
+            raise UserError(
+                _(
+                    "Company %(company)s has no default dunning policy and customer %(name)s "
+                    "none of its own (field: Policy).",
+                    company=company.name,
+                    name=partner.display_name,
+                )
+            )
+        Reminder = self.env["billing.dunning.reminder"].with_company(company)
+        today = fields.Date.context_today(self)
+        moves = Reminder._dunning_candidates(company, today, partner)
+        rates = Reminder._dunning_rates()
+        payments = Reminder._dunning_payments(moves)
+        indemnity_amount = self.env.ref("base.EUR")._convert(
+            float(interest_tools.RECOVERY_INDEMNITY), company.currency_id, company, today
+        )
+        entries = [
+            dict(
+                move=move,
+                **Reminder._dunning_penalties(
+                    move,
+                    partner.is_company,
+                    policy,
+                    today,
+                    rates,
+                    payments.get(move.id, ()),
+                    indemnity_amount,
+                ),
+            )
+            for move in moves
+        ]
+        invoice = Reminder._dunning_interest_invoice(
+            company,
+            partner,
+            policy,
+            entries,
+            today,
+            _("Follow-up of %(name)s", name=partner.display_name),
+        )
+        if not invoice:
+            raise UserError(
+                _(
+                    "Nothing to invoice to %(name)s: no late interest accrued on its overdue "
+                    "invoices since the last interest invoice (a consumer owes interest only "
+                    "after a formal notice).",
+                    name=partner.display_name,
+                )
+            )
+        self.message_post(
+            body=_("Interest invoice %(invoice)s created.", invoice=invoice.display_name)
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": invoice.id,
+            "view_mode": "form",
+        }
 
     def action_resume(self):
         self.write({"paused_until": False})

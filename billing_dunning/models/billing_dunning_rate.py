@@ -4,19 +4,36 @@ from odoo.exceptions import ValidationError
 
 
 class BillingDunningRate(models.Model):
-    """ECB main refinancing rate in force from a date (1 January / 1 July); the French
-    late-payment rate of a half-year is this rate + 10 points."""
+    """Reference rates of late interest, in force from a date (1 January / 1 July):
+
+    - the ECB main refinancing rate: the late-payment rate between professionals of a
+      half-year is this rate + 10 points (C. com. L441-10);
+    - the legal interest rate for "all other cases" (a company's claim), fixed by arrêté
+      for each half-year: what a consumer owes from the formal notice (C. civ. 1231-6)."""
 
     _name = "billing.dunning.rate"
-    _description = "ECB Refinancing Rate"
-    _order = "date_from desc"
+    _description = "Late Interest Reference Rate"
+    _order = "rate_type, date_from desc"
     _rec_name = "date_from"
 
+    rate_type = fields.Selection(
+        [("ecb_refi", "ECB refinancing rate"), ("legal", "Legal interest rate")],
+        string="Rate",
+        required=True,
+        default="ecb_refi",
+        help="ECB refinancing rate: late interest between professionals is this rate + 10 "
+        "points. Legal interest rate (other cases): late interest owed by a consumer from "
+        "the formal notice.",
+    )
     date_from = fields.Date(string="In force from", required=True)
-    rate = fields.Float(string="ECB refinancing rate (%)", digits=(16, 4), required=True)
+    rate = fields.Float(string="Rate (%)", digits=(16, 4), required=True)
 
     _sql_constraints = [
-        ("date_from_uniq", "unique(date_from)", "There is already a rate for this date."),
+        (
+            "date_from_uniq",
+            "unique(rate_type, date_from)",
+            "There is already a rate of this kind for this date.",
+        ),
     ]
 
     @api.constrains("rate")
@@ -25,13 +42,13 @@ class BillingDunningRate(models.Model):
             if not -10 <= record.rate <= 100:
                 raise ValidationError(
                     _(
-                        "The ECB rate of %(date)s must be a percentage between -10 and 100 "
-                        "(field: ECB refinancing rate).",
+                        "The rate of %(date)s must be a percentage between -10 and 100 "
+                        "(field: Rate (%%)).",
                         date=record.date_from,
                     )
                 )
 
     @api.model
-    def _get_rates(self):
-        """All rates as ``[(date_from, percent)]`` for tools.interest."""
-        return [(r.date_from, r.rate) for r in self.sudo().search([])]
+    def _get_rates(self, rate_type="ecb_refi"):
+        """The rates of one kind as ``[(date_from, percent)]`` for tools.interest."""
+        return [(r.date_from, r.rate) for r in self.sudo().search([("rate_type", "=", rate_type)])]

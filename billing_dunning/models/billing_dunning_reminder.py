@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import functools
 import logging
 from collections import defaultdict
 from datetime import timedelta
@@ -120,92 +121,28 @@ class BillingDunningReminder(models.Model):
                     invoice=self.interest_move_id.display_name,
                 )
             )
-        journal = self.policy_id.journal_id or self.env["account.journal"].search(
-            [*self.env["account.journal"]._check_company_domain(self.company_id)]
-            + [("type", "=", "sale")],
-            limit=1,
+        entries = [
+            {
+                "move": line.move_id,
+                "interest": line.amount_interest
+                if not line.move_id.dunning_interest_until
+                or line.move_id.dunning_interest_until < self.date
+                else 0.0,
+                "detail": line.interest_detail,
+                "indemnity": line.amount_indemnity,
+            }
+            for line in self.line_ids
+        ]
+        invoice = self._dunning_interest_invoice(
+            self.company_id, self.partner_id, self.policy_id, entries, self.date, self.name
         )
-        if not journal:
-            raise UserError(
-                _(
-                    "Company %(company)s has no sales journal for the interest invoice "
-                    "(field: Interest journal of policy %(policy)s).",
-                    company=self.company_id.name,
-                    policy=self.policy_id.name,
-                )
-            )
-        account = self.policy_id.interest_account_id or journal.default_account_id
-        invoice_lines = []
-        interest_moves = self.env["account.move"]
-        indemnity_moves = self.env["account.move"]
-        for line in self.line_ids:
-            move = line.move_id
-            interest_open = not move.dunning_interest_until or (
-                move.dunning_interest_until < self.date
-            )
-            if line.amount_interest and interest_open:
-                invoice_lines.append(
-                    Command.create(
-                        {
-                            "name": _(
-                                "Late interest on %(invoice)s due %(due)s, until %(date)s "
-                                "(%(detail)s)",
-                                invoice=move.name,
-                                due=line.date_due,
-                                date=self.date,
-                                detail=line.interest_detail or "",
-                            ),
-                            "quantity": 1,
-                            "price_unit": line.amount_interest,
-                            "account_id": account.id,
-                            "tax_ids": [Command.clear()],
-                        }
-                    )
-                )
-                interest_moves |= move
-            if line.amount_indemnity and not move.dunning_indemnity_invoiced:
-                invoice_lines.append(
-                    Command.create(
-                        {
-                            "name": _(
-                                "Fixed recovery indemnity (art. D441-5 of the French "
-                                "Commercial Code) for %(invoice)s",
-                                invoice=move.name,
-                            ),
-                            "quantity": 1,
-                            "price_unit": line.amount_indemnity,
-                            "account_id": account.id,
-                            "tax_ids": [Command.clear()],
-                        }
-                    )
-                )
-                indemnity_moves |= move
-        if not invoice_lines:
+        if not invoice:
             raise UserError(
                 _(
                     "Reminder %(name)s has no late interest or indemnity left to invoice.",
                     name=self.name,
                 )
             )
-        late_moves = interest_moves | indemnity_moves
-        invoice = self.env["account.move"].create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": self.partner_id.id,
-                "company_id": self.company_id.id,
-                "journal_id": journal.id,
-                "currency_id": self.currency_id.id,
-                "invoice_date": fields.Date.context_today(self),
-                "invoice_origin": self.name,
-                "ref": _(
-                    "Late payment: %(invoices)s", invoices=", ".join(late_moves.mapped("name"))
-                ),
-                "dunning_source_move_ids": [Command.set(late_moves.ids)],
-                "invoice_line_ids": invoice_lines,
-            }
-        )
-        interest_moves.write({"dunning_interest_until": self.date})
-        indemnity_moves.write({"dunning_indemnity_invoiced": True})
         self.interest_move_id = invoice
         self.message_post(
             body=_("Interest invoice %(invoice)s created.", invoice=invoice.display_name)
@@ -252,6 +189,167 @@ class BillingDunningReminder(models.Model):
         return self._dunning_execute(company, plan, today, manual=manual)
 
     @api.model
+    def _dunning_interest_invoice(self, company, partner, policy, entries, until, origin):
+        """Draft customer invoice of the late interest and indemnities of ``entries``
+        (``{"move", "interest", "detail", "indemnity"}``) counted up to ``until``; marks each
+        late invoice as charged so that nothing is invoiced twice. Returns the invoice, or an
+        empty recordset when there is nothing left to invoice."""
+        Move = self.env["account.move"]
+        Journal = self.env["account.journal"]
+        journal = policy.journal_id or Journal.search(
+            [*Journal._check_company_domain(company), ("type", "=", "sale")], limit=1
+        )
+        if not journal:
+            raise UserError(
+                _(
+                    "Company %(company)s has no sales journal for the interest invoice "
+                    "(field: Interest journal of policy %(policy)s).",
+                    company=company.name,
+                    policy=policy.name,
+                )
+            )
+        account = policy.interest_account_id or journal.default_account_id
+        invoice_lines = []
+        interest_moves = Move
+        indemnity_moves = Move
+        for entry in entries:
+            move = entry["move"]
+            if entry["interest"]:
+                invoice_lines.append(
+                    Command.create(
+                        {
+                            "name": _(
+                                "Late interest on %(invoice)s due %(due)s, until %(date)s "
+                                "(%(detail)s)",
+                                invoice=move.name,
+                                due=move.invoice_date_due,
+                                date=until,
+                                detail=entry["detail"] or "",
+                            ),
+                            "quantity": 1,
+                            "price_unit": entry["interest"],
+                            "account_id": account.id,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                )
+                interest_moves |= move
+            if entry["indemnity"] and not move.dunning_indemnity_invoiced:
+                invoice_lines.append(
+                    Command.create(
+                        {
+                            "name": _(
+                                "Fixed recovery indemnity (art. D441-5 of the French "
+                                "Commercial Code) for %(invoice)s",
+                                invoice=move.name,
+                            ),
+                            "quantity": 1,
+                            "price_unit": entry["indemnity"],
+                            "account_id": account.id,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                )
+                indemnity_moves |= move
+        if not invoice_lines:
+            return Move
+        late_moves = interest_moves | indemnity_moves
+        invoice = Move.create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": partner.id,
+                "company_id": company.id,
+                "journal_id": journal.id,
+                "currency_id": company.currency_id.id,
+                "invoice_date": fields.Date.context_today(self),
+                "invoice_origin": origin,
+                "ref": _(
+                    "Late payment: %(invoices)s", invoices=", ".join(late_moves.mapped("name"))
+                ),
+                "dunning_source_move_ids": [Command.set(late_moves.ids)],
+                "invoice_line_ids": invoice_lines,
+            }
+        )
+        interest_moves.write({"dunning_interest_until": until})
+        indemnity_moves.write({"dunning_indemnity_invoiced": True})
+        return invoice
+
+    @api.model
+    def _dunning_rates(self):
+        Rate = self.env["billing.dunning.rate"]
+        return {"ecb_refi": Rate._get_rates("ecb_refi"), "legal": Rate._get_rates("legal")}
+
+    @api.model
+    def _dunning_penalties(self, move, is_b2b, policy, today, rates, payments, indemnity_amount):
+        """Late interest not yet invoiced of ``move`` up to ``today`` and its indemnity:
+        ``{"interest", "detail", "indemnity"}``.
+
+        Between professionals: from the day after the due date, ECB refi + 10 points (or the
+        policy's higher rate), plus 40 EUR once. A consumer owes neither until a formal notice
+        was sent; then the legal interest rate runs from the day after the notice."""
+        if is_b2b:
+            kind = "ecb_refi"
+            compute = functools.partial(
+                interest_tools.late_interest,
+                move.amount_total_signed,
+                move.invoice_date_due,
+                today,
+                rates[kind],
+                contractual_rate=policy.interest_rate or None,
+            )
+        elif move.dunning_notice_date:
+            kind = "legal"
+            compute = functools.partial(
+                interest_tools.consumer_late_interest,
+                move.amount_total_signed,
+                move.dunning_notice_date,
+                today,
+                rates[kind],
+            )
+        else:
+            return {"interest": 0.0, "detail": False, "indemnity": 0.0}
+        try:
+            result = compute(payments=payments, start_date=move.dunning_interest_until or None)
+        except interest_tools.RateMissing as missing:
+            raise UserError(
+                _(
+                    "No %(rate)s is known for the half-year starting %(date)s (menu "
+                    "Accounting > Configuration > Late Interest Rates); late interest of "
+                    "%(invoice)s cannot be computed.",
+                    rate=dict(
+                        self.env["billing.dunning.rate"]
+                        ._fields["rate_type"]
+                        ._description_selection(self.env)
+                    )[kind],
+                    date=missing.args[0],
+                    invoice=move.name,
+                )
+            ) from missing
+        details = []
+        for period in result["periods"]:
+            details.append(
+                _(
+                    "%(days)s d at %(rate)s %%",
+                    days=period["days"],
+                    rate=round(float(period["rate"]), 2),
+                )
+            )
+        detail = ", ".join(details)
+        if not is_b2b and detail:
+            detail = _(
+                "legal interest rate from the formal notice of %(date)s: %(detail)s",
+                date=move.dunning_notice_date,
+                detail=detail,
+            )
+        return {
+            "interest": float(result["interest"]),
+            "detail": detail or False,
+            "indemnity": indemnity_amount
+            if is_b2b and not move.dunning_indemnity_invoiced
+            else 0.0,
+        }
+
+    @api.model
     def _dunning_candidate_domain(self, company, today, partners=None):
         domain = [
             ("company_id", "=", company.id),
@@ -284,6 +382,7 @@ class BillingDunningReminder(models.Model):
                 "dunning_last_date",
                 "dunning_interest_until",
                 "dunning_indemnity_invoiced",
+                "dunning_notice_date",
             ],
             order="commercial_partner_id, invoice_date_due, id",
         )
@@ -453,7 +552,7 @@ class BillingDunningReminder(models.Model):
             level = max(new_levels, key=lambda lvl: (lvl.sequence, lvl.id))
             is_b2b = partner.is_company
             if level.add_penalties and rates is None:
-                rates = self.env["billing.dunning.rate"]._get_rates()
+                rates = self._dunning_rates()
                 payments = self._dunning_payments(moves)
             for line in lines:
                 move = line["move"]
@@ -466,41 +565,18 @@ class BillingDunningReminder(models.Model):
                     indemnity=0.0,
                     detail=False,
                 )
-                if not (level.add_penalties and is_b2b):
-                    continue
-                try:
-                    result = interest_tools.late_interest(
-                        move.amount_total_signed,
-                        move.invoice_date_due,
-                        today,
-                        rates,
-                        contractual_rate=policy.interest_rate or None,
-                        payments=payments.get(move.id, ()),
-                        start_date=move.dunning_interest_until or None,
-                    )
-                except interest_tools.RateMissing as missing:
-                    raise UserError(
-                        _(
-                            "No ECB refinancing rate is known for the half-year starting "
-                            "%(date)s (menu Dunning > ECB Rates); late interest of %(invoice)s "
-                            "cannot be computed.",
-                            date=missing.args[0],
-                            invoice=move.name,
-                        )
-                    ) from missing
-                line["interest"] = float(result["interest"])
-                details = []
-                for period in result["periods"]:
-                    details.append(
-                        _(
-                            "%(days)s d at %(rate)s %%",
-                            days=period["days"],
-                            rate=round(float(period["rate"]), 2),
+                if level.add_penalties:
+                    line.update(
+                        self._dunning_penalties(
+                            move,
+                            is_b2b,
+                            policy,
+                            today,
+                            rates,
+                            payments.get(move.id, ()),
+                            indemnity_amount,
                         )
                     )
-                line["detail"] = ", ".join(details)
-                if not move.dunning_indemnity_invoiced:
-                    line["indemnity"] = indemnity_amount
             contact = partner_moves[0].partner_id
             if not contact.email and partner.email:
                 contact = partner
@@ -518,8 +594,10 @@ class BillingDunningReminder(models.Model):
         return plan
 
     @api.model
-    def _dunning_claim(self, targets, today):
-        """Take invoices to their new level, once. ``targets``: ``{move_id: level_id}``.
+    def _dunning_claim(self, targets, today, notice_levels=()):
+        """Take invoices to their new level, once. ``targets``: ``{move_id: level_id}``;
+        an invoice taken to one of ``notice_levels`` (formal notices) keeps the date of its
+        first formal notice, from which a consumer owes interest.
 
         Locks the invoices with ``FOR UPDATE SKIP LOCKED`` (an invoice another worker is
         reminding right now is left to it) and moves the level only where no reminder line
@@ -528,7 +606,9 @@ class BillingDunningReminder(models.Model):
         chunk is left to the next run. Returns the ids of the invoices claimed."""
         if not targets:
             return set()
-        self.env["account.move"].flush_model(["dunning_level_id", "dunning_last_date"])
+        self.env["account.move"].flush_model(
+            ["dunning_level_id", "dunning_last_date", "dunning_notice_date"]
+        )
         cr = self.env.cr
         claimed = set()
         try:
@@ -543,13 +623,19 @@ class BillingDunningReminder(models.Model):
                 )
                 locked = [row[0] for row in cr.fetchall()]
                 if locked:
-                    values = SQL(", ").join(SQL("(%s, %s)", mid, targets[mid]) for mid in locked)
+                    values = SQL(", ").join(
+                        SQL("(%s, %s, %s)", mid, targets[mid], targets[mid] in notice_levels)
+                        for mid in locked
+                    )
                     cr.execute(
                         SQL(
                             """
                             UPDATE account_move m
-                               SET dunning_level_id = v.level_id, dunning_last_date = %s
-                              FROM (VALUES %s) AS v(move_id, level_id)
+                               SET dunning_level_id = v.level_id, dunning_last_date = %s,
+                                   dunning_notice_date = CASE WHEN v.notice
+                                       THEN COALESCE(m.dunning_notice_date, %s)
+                                       ELSE m.dunning_notice_date END
+                              FROM (VALUES %s) AS v(move_id, level_id, notice)
                              WHERE m.id = v.move_id
                                AND m.dunning_level_id IS DISTINCT FROM v.level_id
                                AND NOT EXISTS (
@@ -557,6 +643,7 @@ class BillingDunningReminder(models.Model):
                                     WHERE l.move_id = v.move_id AND l.level_id = v.level_id)
                             RETURNING m.id
                             """,
+                            today,
                             today,
                             values,
                         ),
@@ -567,7 +654,7 @@ class BillingDunningReminder(models.Model):
             _logger.info("Dunning: invoices reminded by a concurrent run, left to the next run")
             claimed = set()
         self.env["account.move"].browse(list(targets)).invalidate_recordset(
-            ["dunning_level_id", "dunning_last_date"]
+            ["dunning_level_id", "dunning_last_date", "dunning_notice_date"]
         )
         return claimed
 
@@ -586,7 +673,13 @@ class BillingDunningReminder(models.Model):
                 for line in entry["lines"]
                 if line["level"]
             }
-            claimed = self._dunning_claim(targets, today)
+            notice_levels = {
+                line["level"].id
+                for entry in chunk
+                for line in entry["lines"]
+                if line["level"] and line["level"].formal_notice
+            }
+            claimed = self._dunning_claim(targets, today, notice_levels)
             vals_list = []
             promises = self.env["billing.dunning.followup"]
             for entry in chunk:

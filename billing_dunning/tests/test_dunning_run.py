@@ -159,13 +159,91 @@ class TestDunningRun(DunningCommon):
 
     def test_b2c_no_indemnity_nor_interest(self):
         inv = self._invoice(self.b2c, DUE, 200.0)
-        with freeze_time(day(45)):
+        with freeze_time(day(25)):
             self._run_cron()
-        reminder = self._reminders(self.b2c)
+        self.assertFalse(inv.dunning_notice_date)
+        with freeze_time(day(41)):
+            self._run_cron()
+        reminder = self._reminders(self.b2c)[0]
         self.assertEqual(reminder.line_ids.move_id, inv)
         self.assertEqual(reminder.level_id, self.level3)
+        # a consumer owes no L441-10 penalty; legal interest only runs after the notice
         self.assertEqual(reminder.amount_indemnity, 0.0)
         self.assertEqual(reminder.amount_interest, 0.0)
+        self.assertEqual(inv.dunning_notice_date, day(41))
+        self.assertEqual(self.inv1.dunning_notice_date, day(41))
+        self.assertFalse(self.inv2.dunning_notice_date)  # listed, but still at level 2
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("billing_dunning.report_dunning_reminder", reminder.ids)[0]
+            .decode()
+        )
+        self.assertIn("1231-6", html)
+        self.assertNotIn("L441-10", html)
+        self.assertNotIn("40 EUR", html)
+        body = reminder.outcome_ids.message_id.body
+        self.assertIn("1231-6", body)
+        self.assertNotIn("D441-5", body)
+        b2b_body = self._reminders(self.b2b)[0].outcome_ids.message_id.body
+        self.assertIn("D441-5", b2b_body)
+        self.assertNotIn("1231-6", b2b_body)
+
+    def test_b2c_legal_interest_from_formal_notice(self):
+        inv = self._invoice(self.b2c, DUE, 200.0)
+        with freeze_time(day(45)):
+            self._run_cron()
+        followup = self.env["billing.dunning.followup"]._get_or_create(self.b2c, self.company)
+        with freeze_time(day(45)), self.assertRaisesRegex(UserError, "only after a formal"):
+            followup.action_invoice_interest()
+        # 100 paid 10 days after the notice: 10 days on 200, then 20 days on 100, at the
+        # legal interest rate of the first half of 2025 (3.71 %), no indemnity
+        self._pay(inv, 100.0, day(55))
+        with freeze_time(day(75)):
+            action = followup.action_invoice_interest()
+        interest_invoice = self.env["account.move"].browse(action["res_id"])
+        expected = round((200 * 10 + 100 * 20) * 0.0371 / 365, 2)
+        self.assertEqual(expected, 0.41)
+        self.assertAlmostEqual(interest_invoice.amount_total, expected)
+        self.assertEqual(len(interest_invoice.invoice_line_ids), 1)
+        self.assertIn("legal interest rate", interest_invoice.invoice_line_ids.name)
+        self.assertEqual(interest_invoice.dunning_source_move_ids, inv)
+        self.assertEqual(inv.dunning_interest_until, day(75))
+        self.assertFalse(inv.dunning_indemnity_invoiced)
+        with freeze_time(day(75)), self.assertRaisesRegex(UserError, "Nothing to invoice"):
+            followup.action_invoice_interest()
+        # a later reminder of the same customer counts interest after what was invoiced
+        inv_later = self._invoice(self.b2c, day(40), 300.0)
+        with freeze_time(day(90)):
+            self._run_cron()
+        lines = self._reminders(self.b2c)[0].line_ids
+        line = lines.filtered(lambda li: li.move_id == inv)
+        self.assertAlmostEqual(line.amount_interest, round(100 * 15 * 0.0371 / 365, 2))
+        # the invoice noticed today bears nothing yet
+        self.assertEqual(inv_later.dunning_notice_date, day(90))
+        self.assertEqual(lines.filtered(lambda li: li.move_id == inv_later).amount_interest, 0.0)
+
+    def test_b2b_interest_to_date_from_followup(self):
+        followup = self.env["billing.dunning.followup"]._get_or_create(self.b2b, self.company)
+        with freeze_time(day(45)):
+            action = followup.action_invoice_interest()
+        invoice = self.env["account.move"].browse(action["res_id"])
+        # no reminder needed between professionals: from the day after each due date at
+        # ECB refi (3.15 %) + 10 points, and 40 EUR per late invoice
+        interest = round(1000 * 0.1315 * 45 / 365, 2) + round(500 * 0.1315 * 43 / 365, 2)
+        self.assertAlmostEqual(invoice.amount_total, interest + 80.0)
+        self.assertEqual(invoice.dunning_source_move_ids, self.inv1 | self.inv2)
+        self.assertTrue(self.inv1.dunning_indemnity_invoiced)
+        # the formal notice that follows adds no second indemnity and only later interest
+        with freeze_time(day(50)):
+            self._run_cron()
+        notice = self._reminders(self.b2b)[0]
+        self.assertEqual(notice.level_id, self.level3)
+        self.assertEqual(notice.amount_indemnity, 0.0)
+        line1 = notice.line_ids.filtered(lambda line: line.move_id == self.inv1)
+        self.assertAlmostEqual(line1.amount_interest, round(1000 * 0.1315 * 5 / 365, 2))
+        followup.write({"disputed": True, "dispute_reason": "Quality"})
+        with freeze_time(day(50)), self.assertRaisesRegex(UserError, "resolve the dispute"):
+            followup.action_invoice_interest()
 
     def test_no_email_falls_back_to_letter_and_call(self):
         self._invoice(self.no_email, DUE, 300.0)

@@ -1,8 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import date
 
+from psycopg2 import IntegrityError
+
 from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
 
 
 @tagged("post_install", "-at_install")
@@ -12,6 +15,15 @@ class TestDunningRates(TransactionCase):
         self.assertEqual(rates[date(2024, 1, 1)], 4.5)
         self.assertEqual(rates[date(2025, 7, 1)], 2.15)
         self.assertEqual(len([d for d in rates if d.year in (2022, 2023, 2024, 2025)]), 8)
+        legal = dict(self.env["billing.dunning.rate"]._get_rates("legal"))
+        self.assertEqual(legal[date(2025, 1, 1)], 3.71)
+        self.assertEqual(legal[date(2026, 1, 1)], 2.62)
+        # one rate per kind and date: the ECB and legal rates of 1 January 2025 coexist
+        self.assertEqual(rates[date(2025, 1, 1)], 3.15)
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
+            self.env["billing.dunning.rate"].create(
+                {"rate_type": "legal", "date_from": date(2025, 1, 1), "rate": 1.0}
+            )
 
     def test_rate_bounds(self):
         with self.assertRaisesRegex(ValidationError, "between -10 and 100"):

@@ -12,7 +12,10 @@ Rules:
   1 January or 1 July, plus 10 points; a contractual rate higher than that floor wins;
 - amount x rate x days / 365, whatever the year (a leap year has one more day, not a
   different divisor);
-- one fixed 40 EUR indemnity per late invoice, between professionals (B2B) only.
+- one fixed 40 EUR indemnity per late invoice, between professionals (B2B) only;
+- a consumer (B2C) owes no L441-10 penalties: interest runs at the legal interest rate
+  ("taux de l'intérêt légal", fixed by arrêté for each half-year) from the day after the
+  formal notice (C. civ. 1231-6), see :func:`consumer_late_interest`.
 """
 
 from datetime import date, timedelta
@@ -43,7 +46,8 @@ def next_half_year_start(day):
 
 
 def refi_rate_for(rates, day):
-    """ECB rate (percent) in force on the first day of the half-year of ``day``.
+    """Rate (percent) in force on the first day of the half-year of ``day``: the ECB rate,
+    or the legal interest rate when ``rates`` are legal interest rates.
 
     ``rates``: iterable of ``(date_from, percent)``; the latest ``date_from`` on or before
     the half-year start applies.
@@ -72,7 +76,8 @@ def applicable_rate(rates, day, contractual_rate=None):
 def late_interest(
     amount, due_date, end_date, rates, contractual_rate=None, payments=(), start_date=None
 ):
-    """Late interest on ``amount`` due on ``due_date``, counted up to ``end_date`` included.
+    """Late interest between professionals on ``amount`` due on ``due_date``, counted up to
+    ``end_date`` included.
 
     :param amount: amount due including VAT at the due date
     :param rates: iterable of ``(date_from, ECB refi percent)``
@@ -84,11 +89,49 @@ def late_interest(
         is ``{"date_from", "date_to", "days", "base", "rate", "interest"}`` (unrounded
         interest per period, total rounded to the cent)
     """
-    amount = _dec(amount)
     rates = list(rates)
-    first_day = due_date + timedelta(days=1)
-    if start_date and start_date + timedelta(days=1) > first_day:
-        first_day = start_date + timedelta(days=1)
+    return _accrue(
+        amount,
+        _first_day(due_date, start_date),
+        end_date,
+        payments,
+        lambda day: applicable_rate(rates, day, contractual_rate),
+    )
+
+
+def consumer_late_interest(
+    amount, notice_date, end_date, legal_rates, payments=(), start_date=None
+):
+    """Late interest owed by a consumer: the legal interest rate of each half-year, from the
+    day after the formal notice ``notice_date`` up to ``end_date`` included (C. civ. 1231-6).
+
+    :param legal_rates: iterable of ``(date_from, legal interest percent)``; the rate of a
+        half-year is the one in force on its first day
+    Other parameters and the result as in :func:`late_interest`.
+    """
+    legal_rates = list(legal_rates)
+    return _accrue(
+        amount,
+        _first_day(notice_date, start_date),
+        end_date,
+        payments,
+        lambda day: refi_rate_for(legal_rates, day),
+    )
+
+
+def _first_day(start, already_until=None):
+    """First day that bears interest: the day after ``start``, or after the day interest
+    was already invoiced up to when later."""
+    first_day = start + timedelta(days=1)
+    if already_until and already_until + timedelta(days=1) > first_day:
+        first_day = already_until + timedelta(days=1)
+    return first_day
+
+
+def _accrue(amount, first_day, end_date, payments, rate_for):
+    """Simple interest on ``amount`` from ``first_day`` to ``end_date`` included, the base
+    lowered by each payment after its date, at ``rate_for(day)`` percent per half-year."""
+    amount = _dec(amount)
     periods = []
     if end_date < first_day:
         return {"interest": Decimal("0.00"), "days": 0, "periods": periods}
@@ -111,7 +154,7 @@ def late_interest(
         if base <= 0:
             continue
         days = (stop - begin).days
-        rate = applicable_rate(rates, begin, contractual_rate)
+        rate = rate_for(begin)
         interest = base * rate / Decimal("100") * days / DAYS_IN_YEAR
         periods.append(
             {
