@@ -27,6 +27,8 @@ class TestInstall(TransactionCase):
         self.assertEqual(rate_model._get_rate("ecb_refi", date(2024, 3, 1)), 4.5)
         self.assertEqual(rate_model._get_rate("ecb_refi", date(2024, 7, 1)), 4.25)
         self.assertEqual(rate_model._get_rate("legal_pro", date(2025, 12, 31)), 2.76)
+        self.assertEqual(rate_model._get_rate("legal_pro", date(2026, 3, 1)), 2.62)
+        self.assertEqual(rate_model._get_rate("legal_private", date(2026, 3, 1)), 6.67)
         self.assertEqual(rate_model._get_rate("ecb_refi", date(1990, 1, 1)), 0.0)
 
     def test_security_files_loaded(self):
