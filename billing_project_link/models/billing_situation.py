@@ -320,7 +320,7 @@ class BillingSituation(models.Model):
         """Demo data: confirm the demo order and post its situations.
 
         Called by the demo file, or once the chart of accounts is loaded when it comes after
-        this module (see account_chart_template_progress.py).
+        this module (see account_chart_template.py).
         """
         order = self.env.ref(order_xmlid, raise_if_not_found=False)
         if not order or not order.company_id.chart_template or order.situation_ids:
