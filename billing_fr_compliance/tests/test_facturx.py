@@ -106,6 +106,7 @@ class TestFacturx(BillingFrCommon):
         self.assertIn("<ram:ID>M1</ram:ID>", xml)
         self.assertIn('<ram:ID schemeID="0002">552081317</ram:ID>', xml)
         self.assertIn('<ram:URIID schemeID="0225">552081317</ram:URIID>', xml)
+        self.assertIn('<ram:ID schemeID="VA">FR03552081317</ram:ID>', xml)
         self.assertIn("<ram:IBANID>FR7630006000011234567890189</ram:IBANID>", xml)
         self.assertIn("<ram:IssuerAssignedID>PO-778</ram:IssuerAssignedID>", xml)
         self.assertIn("<ram:GrandTotalAmount>%.2f</ram:GrandTotalAmount>" % move.amount_total, xml)
@@ -122,6 +123,8 @@ class TestFacturx(BillingFrCommon):
         xml = self._assert_facturx_pdf(self._send(move))
         self.assertIn("<ram:ExemptionReasonCode>VATEX-EU-IC</ram:ExemptionReasonCode>", xml)
         self.assertIn("<ram:Content>B2BINT</ram:Content>", xml)
+        self.assertIn('<ram:ID schemeID="VA">DE129273398</ram:ID>', xml)
+        self.assertIn('<ram:URIID schemeID="EM">rechnung@mueller.example</ram:URIID>', xml)
 
     def test_export(self):
         move = self._posted_invoice(self.canadian, [(self.goods, 5, 80.0, self.tax_0, 0.0)])
