@@ -19,6 +19,8 @@ class BillingFrCommon(AccountTestInvoicingCommon):
                 "street": "12 rue de la République",
                 "zip": "69002",
                 "city": "Lyon",
+                "email": "compta@dupont.example",
+                "phone": "+33 4 72 00 00 00",
                 "siren": "820419653",
                 "siret": "82041965300010",
                 "vat": "FR80820419653",
@@ -40,6 +42,7 @@ class BillingFrCommon(AccountTestInvoicingCommon):
                 "country_id": cls.fr.id,
                 "siren": "552081317",
                 "vat": "FR03552081317",
+                "email": "factures@martin.example",
             }
         )
         cls.private = cls.env["res.partner"].create(
@@ -49,6 +52,7 @@ class BillingFrCommon(AccountTestInvoicingCommon):
                 "zip": "33000",
                 "city": "Bordeaux",
                 "country_id": cls.fr.id,
+                "email": "claire.moreau@example.com",
             }
         )
         cls.german = cls.env["res.partner"].create(
@@ -60,6 +64,7 @@ class BillingFrCommon(AccountTestInvoicingCommon):
                 "city": "Stuttgart",
                 "country_id": cls.env.ref("base.de").id,
                 "vat": "DE129273398",
+                "email": "rechnung@mueller.example",
             }
         )
         cls.canadian = cls.env["res.partner"].create(
@@ -70,6 +75,7 @@ class BillingFrCommon(AccountTestInvoicingCommon):
                 "zip": "M5X 1A9",
                 "city": "Toronto",
                 "country_id": cls.env.ref("base.ca").id,
+                "email": "ap@maple.example",
             }
         )
         cls.term_30 = cls.env.ref("account.account_payment_term_30days")

@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
 import io
+from datetime import timedelta
 
 import facturx
 from freezegun import freeze_time
@@ -12,40 +13,22 @@ from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 from odoo.tools.pdf import OdooPdfFileReader, OdooPdfFileWriter
 
-from odoo.addons.account.tests.common import AccountTestInvoicingCommon
-
 from ..tools import facturx_check
+from .common import BillingFrCommon
 
 
 @tagged("post_install", "-at_install")
-class TestFacturx(AccountTestInvoicingCommon):
+class TestFacturx(BillingFrCommon):
     @classmethod
-    @AccountTestInvoicingCommon.setup_country("fr")
     def setUpClass(cls):
         super().setUpClass()
-        cls.company = cls.company_data["company"]
         # wkhtmltopdf fetches the report assets over HTTP; the test server cannot answer while
         # the test holds its transaction, so point it at a closed port: the PDF is real (not
         # the HTML fallback of tests), only unstyled
         cls.env["ir.config_parameter"].sudo().set_param("report.url", "http://127.0.0.1:9")
-        cls.company.write(
-            {
-                "name": "Atelier Dupont SAS",
-                "street": "12 rue de la République",
-                "zip": "69002",
-                "city": "Lyon",
-                "email": "compta@dupont.example",
-                "phone": "+33 4 72 00 00 00",
-                "siren": "820419653",
-                "siret": "82041965300010",
-                "vat": "FR80820419653",
-                "fr_legal_form": "SAS",
-                "fr_share_capital": 50000,
-                "fr_rcs_kind": "rcs",
-                "fr_rcs_city": "Lyon",
-                "fr_gate_mode": "off",
-            }
-        )
+        # the Factur-X check is what these tests exercise, not the posting gate (the 0 % VAT
+        # lines carry no fiscal position, one test posts an invoice whose customer lacks a SIREN)
+        cls.company.fr_gate_mode = "off"
         cls.bank = cls.env["res.partner.bank"].create(
             {
                 "acc_number": "FR7630006000011234567890189",
@@ -54,104 +37,17 @@ class TestFacturx(AccountTestInvoicingCommon):
             }
         )
         cls.company_data["default_journal_sale"].bank_account_id = cls.bank
-        Partner = cls.env["res.partner"]
-        cls.b2b = Partner.create(
-            {
-                "name": "Bâtiments Martin SARL",
-                "is_company": True,
-                "street": "3 avenue Foch",
-                "zip": "75016",
-                "city": "Paris",
-                "country_id": cls.env.ref("base.fr").id,
-                "siret": "73282932000074",
-                "vat": "FR44732829320",
-                "email": "factures@martin.example",
-            }
-        )
-        cls.b2c = Partner.create(
-            {
-                "name": "Claire Moreau",
-                "street": "8 rue des Lilas",
-                "zip": "69003",
-                "city": "Lyon",
-                "country_id": cls.env.ref("base.fr").id,
-                "email": "claire.moreau@example.com",
-            }
-        )
-        cls.eu = Partner.create(
-            {
-                "name": "Müller Maschinenbau GmbH",
-                "is_company": True,
-                "street": "Industriestraße 5",
-                "zip": "70173",
-                "city": "Stuttgart",
-                "country_id": cls.env.ref("base.de").id,
-                "vat": "DE136695976",
-                "email": "rechnung@mueller.example",
-            }
-        )
-        cls.export = Partner.create(
-            {
-                "name": "Maple Trading Inc.",
-                "is_company": True,
-                "street": "100 King Street West",
-                "zip": "M5X 1A9",
-                "city": "Toronto",
-                "country_id": cls.env.ref("base.ca").id,
-                "email": "ap@maple.example",
-            }
-        )
-        cls.goods = cls.env["product.product"].create(
-            {"name": "Chaise", "type": "consu", "lst_price": 80.0}
-        )
-        cls.service = cls.env["product.product"].create(
-            {
-                "name": "Pose",
-                "type": "service",
-                "lst_price": 50.0,
-                "uom_id": cls.env.ref("uom.product_uom_hour").id,
-                "uom_po_id": cls.env.ref("uom.product_uom_hour").id,
-            }
-        )
-        Tax = cls.env["account.tax"]
-        cls.taxes = {rate: cls._sale_tax(rate) for rate in (20.0, 10.0, 5.5)}
-        cls.tax_zero = Tax.create(
-            {
-                "name": "TVA 0 %",
-                "amount": 0.0,
-                "amount_type": "percent",
-                "type_tax_use": "sale",
-                "company_id": cls.company.id,
-            }
-        )
 
     # helpers ---------------------------------------------------------------------------------
 
-    @classmethod
-    def _sale_tax(cls, rate):
-        Tax = cls.env["account.tax"]
-        domain = [
-            ("company_id", "=", cls.company.id),
-            ("type_tax_use", "=", "sale"),
-            ("amount_type", "=", "percent"),
-            ("amount", "=", rate),
-            ("price_include", "=", False),
-        ]
-        return Tax.search(domain, limit=1) or Tax.create(
-            {
-                "name": "TVA %s %%" % rate,
-                "amount": rate,
-                "amount_type": "percent",
-                "type_tax_use": "sale",
-                "company_id": cls.company.id,
-            }
-        )
-
-    def _invoice(self, partner, lines, move_type="out_invoice", post=True):
-        with freeze_time("2026-10-01"):
-            with Form(self.env["account.move"].with_context(default_move_type=move_type)) as form:
+    def _posted_invoice(self, partner, lines):
+        """A posted invoice of (product, quantity, unit price, tax, discount) lines."""
+        with freeze_time(self.invoice_date):
+            with Form(
+                self.env["account.move"].with_context(default_move_type="out_invoice")
+            ) as form:
                 form.partner_id = partner
-                form.invoice_date = "2026-10-01"
+                form.invoice_date = self.invoice_date
                 form.ref = "PO-778"
                 for product, qty, price, tax, discount in lines:
                     with form.invoice_line_ids.new() as line:
@@ -162,13 +58,12 @@ class TestFacturx(AccountTestInvoicingCommon):
                         line.tax_ids.clear()
                         line.tax_ids.add(tax)
             move = form.save()
-            if post:
-                move.action_post()
+            move.action_post()
         return move
 
     @mute_logger("odoo.addons.base.models.ir_actions_report")  # wkhtmltopdf's qt warnings
-    def _send(self, move):
-        """Send and print through the wizard, rendering a real PDF; return the stored PDF."""
+    def _send_and_print(self, move):
+        """Send and print through the wizard, rendering a real PDF."""
         wizard = (
             self.env["account.move.send.wizard"]
             .with_context(
@@ -178,7 +73,11 @@ class TestFacturx(AccountTestInvoicingCommon):
             )
             .create({"sending_methods": ["manual"]})
         )
-        wizard.action_send_and_print()
+        return wizard.action_send_and_print()
+
+    def _send(self, move):
+        """Send and print the document; return the PDF stored on it."""
+        self._send_and_print(move)
         self.assertTrue(move.invoice_pdf_report_id, "the PDF is stored on the invoice")
         return move.invoice_pdf_report_id.raw
 
@@ -195,55 +94,58 @@ class TestFacturx(AccountTestInvoicingCommon):
     # valid documents ----------------------------------------------------------------------
 
     def test_fr_b2b_multi_rate_with_discount(self):
-        move = self._invoice(
-            self.b2b,
+        move = self._posted_invoice(
+            self.customer,
             [
-                (self.goods, 10, 80.0, self.taxes[20.0], 10.0),
-                (self.service, 3, 50.0, self.taxes[10.0], 0.0),
-                (self.goods, 2, 12.35, self.taxes[5.5], 0.0),
+                (self.goods, 10, 80.0, self.tax_20, 10.0),
+                (self.service, 3, 50.0, self.tax_10, 0.0),
+                (self.book, 2, 12.35, self.tax_55, 0.0),
             ],
         )
         xml = self._assert_facturx_pdf(self._send(move))
         self.assertIn("<ram:ID>M1</ram:ID>", xml)
-        self.assertIn('<ram:ID schemeID="0002">732829320</ram:ID>', xml)
-        self.assertIn('<ram:URIID schemeID="0225">732829320</ram:URIID>', xml)
+        self.assertIn('<ram:ID schemeID="0002">552081317</ram:ID>', xml)
+        self.assertIn('<ram:URIID schemeID="0225">552081317</ram:URIID>', xml)
+        self.assertIn('<ram:ID schemeID="VA">FR03552081317</ram:ID>', xml)
         self.assertIn("<ram:IBANID>FR7630006000011234567890189</ram:IBANID>", xml)
         self.assertIn("<ram:IssuerAssignedID>PO-778</ram:IssuerAssignedID>", xml)
         self.assertIn("<ram:GrandTotalAmount>%.2f</ram:GrandTotalAmount>" % move.amount_total, xml)
         self.assertEqual(move.fr_facturx_state, "valid")
 
     def test_b2c(self):
-        move = self._invoice(self.b2c, [(self.goods, 1, 80.0, self.taxes[20.0], 0.0)])
+        move = self._posted_invoice(self.private, [(self.goods, 1, 80.0, self.tax_20, 0.0)])
         xml = self._assert_facturx_pdf(self._send(move))
         self.assertIn("<ram:Content>B2C</ram:Content>", xml)
         self.assertIn("<ram:SubjectCode>PMT</ram:SubjectCode>", xml)
 
     def test_intra_eu_goods(self):
-        move = self._invoice(self.eu, [(self.goods, 5, 80.0, self.tax_zero, 0.0)])
+        move = self._posted_invoice(self.german, [(self.goods, 5, 80.0, self.tax_0, 0.0)])
         xml = self._assert_facturx_pdf(self._send(move))
         self.assertIn("<ram:ExemptionReasonCode>VATEX-EU-IC</ram:ExemptionReasonCode>", xml)
         self.assertIn("<ram:Content>B2BINT</ram:Content>", xml)
+        self.assertIn('<ram:ID schemeID="VA">DE129273398</ram:ID>', xml)
+        self.assertIn('<ram:URIID schemeID="EM">rechnung@mueller.example</ram:URIID>', xml)
 
     def test_export(self):
-        move = self._invoice(self.export, [(self.goods, 5, 80.0, self.tax_zero, 0.0)])
+        move = self._posted_invoice(self.canadian, [(self.goods, 5, 80.0, self.tax_0, 0.0)])
         xml = self._assert_facturx_pdf(self._send(move))
         self.assertIn("<ram:ExemptionReasonCode>VATEX-EU-G</ram:ExemptionReasonCode>", xml)
 
     def test_franchise(self):
-        move = self._invoice(self.b2b, [(self.service, 4, 50.0, self.tax_zero, 0.0)])
+        move = self._posted_invoice(self.customer, [(self.service, 4, 50.0, self.tax_0, 0.0)])
         xml = self._assert_facturx_pdf(self._send(move))
         self.assertIn("<ram:ExemptionReasonCode>VATEX-FR-FRANCHISE</ram:ExemptionReasonCode>", xml)
         self.assertIn("293 B du CGI", xml)
 
     def test_reverse_charged_services(self):
-        move = self._invoice(self.eu, [(self.service, 4, 50.0, self.tax_zero, 0.0)])
+        move = self._posted_invoice(self.german, [(self.service, 4, 50.0, self.tax_0, 0.0)])
         xml = self._assert_facturx_pdf(self._send(move))
         self.assertIn("<ram:ExemptionReasonCode>VATEX-EU-AE</ram:ExemptionReasonCode>", xml)
         self.assertIn("<ram:ID>S1</ram:ID>", xml)
 
     def test_credit_note_references_invoice(self):
-        invoice = self._invoice(self.b2b, [(self.goods, 2, 80.0, self.taxes[20.0], 0.0)])
-        with freeze_time("2026-10-05"):
+        invoice = self._posted_invoice(self.customer, [(self.goods, 2, 80.0, self.tax_20, 0.0)])
+        with freeze_time(self.invoice_date + timedelta(days=4)):
             reversal = (
                 self.env["account.move.reversal"]
                 .with_context(active_model="account.move", active_ids=invoice.ids)
@@ -257,7 +159,7 @@ class TestFacturx(AccountTestInvoicingCommon):
 
     @mute_logger("odoo.addons.base.models.ir_actions_report")
     def test_print_button_pdf_is_facturx(self):
-        move = self._invoice(self.b2b, [(self.goods, 1, 80.0, self.taxes[20.0], 0.0)])
+        move = self._posted_invoice(self.customer, [(self.goods, 1, 80.0, self.tax_20, 0.0)])
         pdf, __ = (
             self.env["ir.actions.report"]
             .with_context(force_report_rendering=True)
@@ -267,7 +169,7 @@ class TestFacturx(AccountTestInvoicingCommon):
 
     @mute_logger("odoo.addons.base.models.ir_actions_report")
     def test_cgv_pdf_pages_follow_the_invoice(self):
-        move = self._invoice(self.b2b, [(self.goods, 1, 80.0, self.taxes[20.0], 0.0)])
+        move = self._posted_invoice(self.customer, [(self.goods, 1, 80.0, self.tax_20, 0.0)])
         report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
         plain, __ = report._render_qweb_pdf("account.account_invoices", res_ids=move.ids)
         move.invoice_pdf_report_id.unlink()  # render again, not from the stored attachment
@@ -285,7 +187,7 @@ class TestFacturx(AccountTestInvoicingCommon):
     def test_embedding_replaces_odoo_cii(self):
         """A PDF that already carries Odoo's own factur-x.xml (what account_edi_ubl_cii adds
         when sending) ends up with ours only."""
-        move = self._invoice(self.b2b, [(self.goods, 1, 80.0, self.taxes[20.0], 0.0)])
+        move = self._posted_invoice(self.customer, [(self.goods, 1, 80.0, self.tax_20, 0.0)])
         blank = PdfWriter()
         blank.add_blank_page(width=595, height=842)
         buffer = io.BytesIO()
@@ -309,10 +211,10 @@ class TestFacturx(AccountTestInvoicingCommon):
 
     @mute_logger("odoo.addons.base.models.ir_actions_report")
     def test_failing_document_is_not_sent_and_user_sees_messages(self):
-        self.b2b.write({"siren": False, "siret": False, "vat": False})
-        move = self._invoice(self.b2b, [(self.goods, 1, 80.0, self.taxes[20.0], 0.0)])
+        self.customer.write({"siren": False, "siret": False, "vat": False})
+        move = self._posted_invoice(self.customer, [(self.goods, 1, 80.0, self.tax_20, 0.0)])
         with self.assertRaises(UserError) as caught:
-            self._send_without_check(move)
+            self._send_and_print(move)
         self.assertIn("Le SIREN du client est absent (BR-FR-11)", str(caught.exception))
         self.assertIn("À corriger : le champ SIREN de la fiche du client", str(caught.exception))
         self.assertFalse(move.invoice_pdf_report_id, "nothing sent")
@@ -331,21 +233,8 @@ class TestFacturx(AccountTestInvoicingCommon):
         )
         self.assertNotIn("factur-x.xml", PdfReader(io.BytesIO(pdf)).attachments)
 
-    @mute_logger("odoo.addons.base.models.ir_actions_report")
-    def _send_without_check(self, move):
-        wizard = (
-            self.env["account.move.send.wizard"]
-            .with_context(
-                active_model="account.move",
-                active_ids=move.ids,
-                force_report_rendering=True,
-            )
-            .create({"sending_methods": ["manual"]})
-        )
-        return wizard.action_send_and_print()
-
     def test_mutations_fire_rules(self):
-        move = self._invoice(self.b2b, [(self.goods, 1, 80.0, self.taxes[20.0], 0.0)])
+        move = self._posted_invoice(self.customer, [(self.goods, 1, 80.0, self.tax_20, 0.0)])
         cases = {
             "BR-FR-11": lambda data: data["buyer"].update(siren="", siret=""),
             "BR-FR-05": lambda data: data["notes"].update(PMT=""),
@@ -362,7 +251,7 @@ class TestFacturx(AccountTestInvoicingCommon):
             self.assertTrue(any("(%s)" % rule in msg for msg in facturx_check.user_messages(fired)))
 
     def test_download_xml(self):
-        move = self._invoice(self.b2b, [(self.goods, 1, 80.0, self.taxes[20.0], 0.0)])
+        move = self._posted_invoice(self.customer, [(self.goods, 1, 80.0, self.tax_20, 0.0)])
         action = move.action_fr_facturx_download()
         self.assertEqual(action["type"], "ir.actions.act_url")
         attachment = self.env["ir.attachment"].browse(
@@ -373,8 +262,8 @@ class TestFacturx(AccountTestInvoicingCommon):
     # switches --------------------------------------------------------------------------------
 
     def test_customer_wants_plain_pdf(self):
-        self.b2b.fr_facturx_mode = "pdf"
-        move = self._invoice(self.b2b, [(self.goods, 1, 80.0, self.taxes[20.0], 0.0)])
+        self.customer.fr_facturx_mode = "pdf"
+        move = self._posted_invoice(self.customer, [(self.goods, 1, 80.0, self.tax_20, 0.0)])
         self.assertFalse(move.fr_facturx_applicable)
         pdf = self._send(move)
         self.assertFalse(move.fr_facturx_state)
@@ -384,8 +273,8 @@ class TestFacturx(AccountTestInvoicingCommon):
 
     def test_company_switch(self):
         self.company.fr_facturx_enabled = False
-        move = self._invoice(self.b2b, [(self.goods, 1, 80.0, self.taxes[20.0], 0.0)])
+        move = self._posted_invoice(self.customer, [(self.goods, 1, 80.0, self.tax_20, 0.0)])
         self.assertFalse(move.fr_facturx_applicable)
-        self.b2b.fr_facturx_mode = "facturx"
+        self.customer.fr_facturx_mode = "facturx"
         move.invalidate_recordset(["fr_facturx_applicable"])
         self.assertTrue(move.fr_facturx_applicable)
