@@ -16,6 +16,7 @@ _logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 200  # customers per claim + create + send round
 CRON_BATCH = 1000  # customers per cron call; the cron commits and calls again
+JOB_SIZE = 200  # customers per queue job when OCA queue_job is installed
 
 
 class BillingDunningReminder(models.Model):
@@ -157,12 +158,17 @@ class BillingDunningReminder(models.Model):
     # ------------------------------------------------------------------ the run
 
     @api.model
-    def _cron_run(self, batch_size=CRON_BATCH):
-        """Daily run over every company that has a dunning policy. Processes at most
-        ``batch_size`` customers per call and reports progress: the cron framework commits
-        and calls again while customers remain. Each customer's reminder, its e-mail (queued)
-        and its activity are written with the claim of its invoices in one transaction, so a
-        run killed halfway restarts without duplicates."""
+    def _cron_run(self, batch_size=CRON_BATCH, job_size=JOB_SIZE):
+        """Daily run over every company that has a dunning policy.
+
+        Without OCA queue_job, processes at most ``batch_size`` customers per call and
+        reports progress: the cron framework commits and calls again while customers remain.
+        With queue_job (unless the system parameter ``billing_dunning.use_queue_job`` is
+        ``0``), enqueues one job per ``job_size`` customers of a company instead, which the
+        job runner spreads over the Odoo workers and nodes. Either way each customer's
+        reminder, its e-mail (queued) and its activity are written with the claim of its
+        invoices in one transaction, so a run killed halfway restarts without duplicates and
+        two workers never remind the same invoice."""
         today = fields.Date.context_today(self)
         companies = (
             self.env["billing.dunning.policy"]
@@ -170,6 +176,8 @@ class BillingDunningReminder(models.Model):
             .search([("level_ids", "!=", False)])
             .company_id
         )
+        if self._dunning_use_jobs():
+            return self._dunning_enqueue(companies, today, job_size)
         done = remaining = 0
         for company in companies:
             Reminder = self.with_company(company)
@@ -181,6 +189,46 @@ class BillingDunningReminder(models.Model):
             remaining += len(plan) - len(todo)
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return done
+
+    @api.model
+    def _dunning_use_jobs(self):
+        """Split the run into queue jobs: OCA queue_job is installed and not switched off."""
+        param = self.env["ir.config_parameter"].sudo().get_param("billing_dunning.use_queue_job")
+        return "queue.job" in self.env and hasattr(self, "with_delay") and param != "0"
+
+    @api.model
+    def _dunning_enqueue(self, companies, today, job_size=JOB_SIZE):
+        """One queue job per ``job_size`` customers with something to send today. A job
+        still waiting with the same customers and date is not enqueued twice; a job that
+        runs after another one (or after the cron) sends only what is still due."""
+        # queue_job is optional: imported only when installed
+        from odoo.addons.queue_job.job import identity_exact
+
+        jobs = 0
+        for company in companies:
+            Reminder = self.with_company(company)
+            partner_ids = [entry["partner"].id for entry in Reminder._dunning_plan(company, today)]
+            for start in range(0, len(partner_ids), job_size):
+                partners = self.env["res.partner"].browse(partner_ids[start : start + job_size])
+                Reminder.with_delay(
+                    description=_(
+                        "Dunning run of %(company)s: %(count)s customers",
+                        company=company.name,
+                        count=len(partners),
+                    ),
+                    identity_key=identity_exact,
+                )._dunning_job(company, partners, today)
+                jobs += 1
+        self.env["ir.cron"]._notify_progress(done=jobs, remaining=0)
+        return jobs
+
+    @api.model
+    def _dunning_job(self, company, partners, today):
+        """Queue job: the reminders of ``partners`` in ``company`` for the run of ``today``."""
+        reminders = self.with_company(company)._dunning_run_company(
+            company, partners=partners, today=today
+        )
+        return _("%(count)s reminders created", count=len(reminders))
 
     @api.model
     def _dunning_run_company(self, company, partners=None, manual=False, today=None):

@@ -1,1 +1,7 @@
-from . import test_dunning_run, test_dunning_tools, test_dunning_workers, test_install
+from . import (
+    test_dunning_jobs,
+    test_dunning_run,
+    test_dunning_tools,
+    test_dunning_workers,
+    test_install,
+)

@@ -16,6 +16,8 @@ class DunningCommon(AccountTestInvoicingCommon):
         cls.company = cls.company_data["company"]
         cls.company.email = "billing@example.com"
         cls._switch_off_fr_gate()
+        # the run is tested in one transaction; TestDunningJobs switches the queue_job split on
+        cls.env["ir.config_parameter"].sudo().set_param("billing_dunning.use_queue_job", "0")
         cls.cron = cls.env.ref("billing_dunning.ir_cron_billing_dunning_run")
         cls.policy = cls.env["billing.dunning.policy"].create(
             {
