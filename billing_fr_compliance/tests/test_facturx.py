@@ -201,8 +201,7 @@ class TestFacturx(BillingFrCommon):
         writer.write(buffer)
         xml, messages = move._fr_facturx_build()
         self.assertEqual(messages, [])
-        with mute_logger("odoo.tools.pdf"):  # PDF/A conversion: "fonttools is not installed"
-            pdf = self.env["ir.actions.report"]._fr_facturx_embed(buffer.getvalue(), xml)
+        pdf = self.env["ir.actions.report"]._fr_facturx_embed(buffer.getvalue(), xml)
         embedded = PdfReader(io.BytesIO(pdf)).attachments
         self.assertEqual(embedded["factur-x.xml"], [xml])
         self.assertEqual(facturx.get_level(etree.fromstring(xml)), "en16931")
