@@ -16,6 +16,9 @@ class DeliveryInvoicingCase(AccountTestInvoicingCommon):
     def setUpClass(cls):
         super().setUpClass()
         switch_off_fr_gate(cls.env)
+        # the monthly run is tested in one transaction; test_monthly_run_in_queue_jobs
+        # switches the queue_job split on
+        cls.env["ir.config_parameter"].sudo().set_param("billing_project_link.use_queue_job", "0")
         cls.env.user.groups_id |= cls.env.ref("stock.group_stock_user") | cls.env.ref(
             "sales_team.group_sale_salesman_all_leads"
         )

@@ -120,3 +120,50 @@ class TestDeliveryBatch(DeliveryInvoicingCase):
         self.assertEqual(self._qty(april.delivery_invoice_id, self.good), 24)
         other = pickings.filtered(lambda p: p.sale_id.partner_id == self.other)
         self.assertEqual(other.delivery_invoice_status, "to_invoice")
+
+    def test_monthly_run_in_queue_jobs(self):
+        if "queue.job" not in self.env:
+            # tests/run installs queue_job when it is on the addons path (requirements-oca.txt)
+            self.skipTest("OCA queue_job is not installed")
+        self.env["ir.config_parameter"].sudo().set_param("billing_project_link.use_queue_job", "1")
+        pickings = self._deliveries()
+        for partner in (self.customer, self.other):
+            partner.delivery_invoice_frequency = "monthly"
+        cron = self.env.ref("billing_project_link.stock_picking_cron_invoice_monthly")
+        cron.code = "model._cron_invoice_monthly_deliveries(chunk_size=1)"  # a job per customer
+        Job = self.env["queue.job"].sudo()
+        domain = [
+            ("model_name", "=", "stock.picking"),
+            ("method_name", "=", "_delivery_invoice_job"),
+        ]
+        with freeze_time("2026-04-01 01:00:00"):
+            cron.method_direct_trigger()
+            jobs = Job.search(domain)
+            # the cron invoiced nothing itself: one pending job per customer
+            self.assertEqual(len(jobs), 2)
+            self.assertEqual(set(jobs.mapped("state")), {"pending"})
+            self.assertEqual(set(pickings.mapped("delivery_invoice_status")), {"to_invoice"})
+            cron.method_direct_trigger()  # before the jobs ran: nothing enqueued twice
+            self.assertEqual(Job.search(domain), jobs)
+            self._perform_jobs(jobs)
+            march = pickings.filtered(lambda p: p.date_done.month == 3)
+            self.assertEqual(set(march.mapped("delivery_invoice_status")), {"invoiced"})
+            self.assertEqual(len(march.delivery_invoice_id), 2)  # one per customer
+            self.assertEqual(set(jobs.mapped("state")), {"done"})
+            # a retried job and a late cron invoice nothing twice
+            invoice_count = self.env["account.move"].search_count([])
+            self._perform_jobs(jobs)
+            cron.method_direct_trigger()
+            self.assertEqual(Job.search(domain), jobs)
+            self.assertEqual(self.env["account.move"].search_count([]), invoice_count)
+        self.assertEqual(set((pickings - march).mapped("delivery_invoice_status")), {"to_invoice"})
+
+    def _perform_jobs(self, jobs):
+        from odoo.addons.queue_job.job import Job
+
+        for record in jobs:
+            job = Job.load(self.env, record.uuid)
+            job.set_started()
+            job.perform()
+            job.set_done()
+            job.store()
