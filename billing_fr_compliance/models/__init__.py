@@ -2,7 +2,6 @@ from . import (
     account_chart_template,
     account_fiscal_position,
     account_move,
-    account_move_facturx,
     account_move_send_facturx,
     account_payment_term,
     account_tax,

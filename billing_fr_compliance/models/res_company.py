@@ -100,7 +100,7 @@ class ResCompany(models.Model):
             "share_capital": self.fr_share_capital,
         }
 
-    # Factur-X (kept at the end: see models/account_move_facturx.py)
+    # Factur-X (kept at the end: see the Factur-X section of models/account_move.py)
     fr_facturx_enabled = fields.Boolean(
         string="Send Factur-X",
         default=True,

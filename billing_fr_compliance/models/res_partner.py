@@ -280,7 +280,7 @@ class ResPartner(models.Model):
             "vat": self.vat,
         }
 
-    # Factur-X (kept at the end: see models/account_move_facturx.py)
+    # Factur-X (kept at the end: see the Factur-X section of models/account_move.py)
     fr_facturx_mode = fields.Selection(
         selection=[
             ("company", "Company setting"),
