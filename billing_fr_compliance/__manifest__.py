@@ -22,7 +22,6 @@
         "views/account_move_views.xml",
         "views/billing_fr_numbering_check_views.xml",
         "report/report_invoice.xml",
-        "views/account_move_facturx_views.xml",
         "views/billing_fr_compliance_menus.xml",
     ],
     "demo": [

@@ -29,8 +29,15 @@ class TestDunningJobs(DunningCommon):
 
     def _jobs(self):
         # queue jobs are read by job queue managers only
-        return self.env["queue.job"].sudo().search(
-            [("model_name", "=", "billing.dunning.reminder"), ("method_name", "=", "_dunning_job")]
+        return (
+            self.env["queue.job"]
+            .sudo()
+            .search(
+                [
+                    ("model_name", "=", "billing.dunning.reminder"),
+                    ("method_name", "=", "_dunning_job"),
+                ]
+            )
         )
 
     def _perform(self, jobs):

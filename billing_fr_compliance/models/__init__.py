@@ -2,7 +2,7 @@ from . import (
     account_chart_template,
     account_fiscal_position,
     account_move,
-    account_move_send_facturx,
+    account_move_send,
     account_payment_term,
     account_tax,
     billing_fr_rate,
