@@ -103,8 +103,9 @@ class BillingDunningPolicy(models.Model):
 
     @api.model
     def _demo_create_invoices(self, company):
-        """Demo: posted invoices of the demo customers, 8 to 50 days overdue. Does nothing
-        without this module's demo customers, without a sales journal yet, or twice."""
+        """Demo: posted invoices of the demo customers, 8 to 50 days overdue, in a sales
+        journal of their own. Does nothing without this module's demo customers, without a
+        sales journal yet, or twice."""
         if isinstance(company, int):
             company = self.env["res.company"].browse(company)
         refs = {
@@ -129,6 +130,17 @@ class BillingDunningPolicy(models.Model):
             [("partner_id", "in", partners.ids), ("company_id", "=", company.id)], limit=1
         ):
             return False
+        # back-dated invoices posted after the other demo invoices of the sales journal
+        # would break its chronological numbering: they get a journal of their own
+        journal = self.env["account.journal"].create(
+            {
+                "name": _("Sales (dunning demo)"),
+                "code": "RLDEM",
+                "type": "sale",
+                "company_id": company.id,
+                "default_account_id": journal.default_account_id.id,
+            }
+        )
         today = fields.Date.context_today(self)
         specs = [
             ("dubois", 8, "Pose de menuiseries", 1800.0),
