@@ -146,8 +146,9 @@ class BillingDunningFollowup(models.Model):
         return reminders._action_open()
 
     def action_invoice_interest(self):
-        """Invoice the late interest accrued up to today on this customer's overdue invoices
-        and not invoiced yet, with the 40 EUR indemnity of each late invoice of a
+        """Invoice the late interest accrued up to today and not invoiced yet on this
+        customer's overdue invoices, and on the invoices the reminders chased that it paid
+        late since (up to each payment), with the 40 EUR indemnity of each late invoice of a
         professional customer. A consumer owes interest, at the legal rate, only from the
         day after the formal notice that listed the invoice."""
         self.ensure_one()
@@ -175,6 +176,20 @@ class BillingDunningFollowup(models.Model):
         Reminder = self.env["billing.dunning.reminder"].with_company(company)
         today = fields.Date.context_today(self)
         moves = Reminder._dunning_candidates(company, today, partner)
+        # invoices the reminders chased and the customer paid since, late: their interest
+        # runs until each payment
+        moves |= self.env["account.move"].search(
+            [
+                ("company_id", "=", company.id),
+                ("commercial_partner_id", "=", partner.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("paid", "in_payment")),
+                ("dunning_level_id", "!=", False),
+                ("dunning_disputed", "=", False),
+                ("dunning_excluded", "=", False),
+            ]
+        )
         rates = Reminder._dunning_rates()
         payments = Reminder._dunning_payments(moves)
         indemnity_amount = self.env.ref("base.EUR")._convert(

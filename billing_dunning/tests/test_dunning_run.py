@@ -245,6 +245,32 @@ class TestDunningRun(DunningCommon):
         with freeze_time(day(50)), self.assertRaisesRegex(UserError, "resolve the dispute"):
             followup.action_invoice_interest()
 
+    def test_interest_of_invoices_paid_late(self):
+        with freeze_time(day(10)):
+            self._run_cron()  # both invoices reminded at level 1
+        # inv1 paid in two parts, 20 and 30 days late; inv2 paid on time is not charged
+        self._pay(self.inv1, 400.0, day(20))
+        self._pay(self.inv1, 600.0, day(30))
+        paid_on_time = self._invoice(self.b2b, day(50), 300.0)
+        self._pay(paid_on_time, 300.0, day(50))
+        followup = self.env["billing.dunning.followup"]._get_or_create(self.b2b, self.company)
+        with freeze_time(day(60)):
+            action = followup.action_invoice_interest()
+        invoice = self.env["account.move"].browse(action["res_id"])
+        line1 = invoice.invoice_line_ids.filtered(lambda li: self.inv1.name in li.name)
+        # 20 days on 1000 then 10 days on 600 at 13.15 %, and 40 EUR
+        interest1 = round((1000 * 20 + 600 * 10) * 0.1315 / 365, 2)
+        self.assertEqual(sorted(line1.mapped("price_unit")), sorted([interest1, 40.0]))
+        self.assertNotIn(paid_on_time, invoice.dunning_source_move_ids)
+        self.assertIn(self.inv1, invoice.dunning_source_move_ids)
+        # still overdue inv2: from its due date to today
+        self.assertIn(self.inv2, invoice.dunning_source_move_ids)
+        # nothing left once charged
+        with freeze_time(day(61)):
+            self.inv2.dunning_excluded = True
+            with self.assertRaisesRegex(UserError, "Nothing to invoice"):
+                followup.action_invoice_interest()
+
     def test_no_email_falls_back_to_letter_and_call(self):
         self._invoice(self.no_email, DUE, 300.0)
         with freeze_time(day(10)):
