@@ -112,6 +112,22 @@ class TestFacturx(BillingFrCommon):
         self.assertIn("<ram:GrandTotalAmount>%.2f</ram:GrandTotalAmount>" % move.amount_total, xml)
         self.assertEqual(move.fr_facturx_state, "valid")
 
+    def test_buyer_siret_and_units(self):
+        """The buyer's SIRET goes with its SIREN, Odoo's hours become UN/ECE HUR."""
+        self.customer.siret = "55208131700018"
+        hour = self.env.ref("uom.product_uom_hour")
+        audit = self.env["product.product"].create(
+            {"name": "Audit", "type": "service", "uom_id": hour.id, "uom_po_id": hour.id}
+        )
+        move = self._posted_invoice(
+            self.customer,
+            [(audit, 3, 50.0, self.tax_20, 0.0), (self.goods, 2, 80.0, self.tax_20, 0.0)],
+        )
+        xml = self._assert_facturx_pdf(self._send(move))
+        self.assertIn('<ram:GlobalID schemeID="0009">55208131700018</ram:GlobalID>', xml)
+        self.assertRegex(xml, r'<ram:BilledQuantity unitCode="HUR">3(\.0+)?</ram:BilledQuantity>')
+        self.assertRegex(xml, r'<ram:BilledQuantity unitCode="C62">2(\.0+)?</ram:BilledQuantity>')
+
     def test_b2c(self):
         move = self._posted_invoice(self.private, [(self.goods, 1, 80.0, self.tax_20, 0.0)])
         xml = self._assert_facturx_pdf(self._send(move))
