@@ -2,8 +2,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..tools import interest as interest_tools
-
 
 class BillingDunningFollowup(models.Model):
     """Dunning state of one customer in one company: policy, exclusion, pause, dispute,
@@ -192,9 +190,7 @@ class BillingDunningFollowup(models.Model):
         )
         rates = Reminder._dunning_rates()
         payments = Reminder._dunning_payments(moves)
-        indemnity_amount = self.env.ref("base.EUR")._convert(
-            float(interest_tools.RECOVERY_INDEMNITY), company.currency_id, company, today
-        )
+        indemnity_amount = Reminder._dunning_indemnity_amount(company, today)
         entries = [
             dict(
                 move=move,

@@ -328,6 +328,13 @@ class BillingDunningReminder(models.Model):
         return {"ecb_refi": Rate._get_rates("ecb_refi"), "legal": Rate._get_rates("legal")}
 
     @api.model
+    def _dunning_indemnity_amount(self, company, day):
+        """The fixed 40 EUR recovery indemnity in the company's currency on ``day``."""
+        return self.env.ref("base.EUR")._convert(
+            float(interest_tools.RECOVERY_INDEMNITY), company.currency_id, company, day
+        )
+
+    @api.model
     def _dunning_penalties(self, move, is_b2b, policy, today, rates, payments, indemnity_amount):
         """Late interest not yet invoiced of ``move`` up to ``today`` and its indemnity:
         ``{"interest", "detail", "indemnity"}``.
@@ -552,10 +559,7 @@ class BillingDunningReminder(models.Model):
             by_partner[move.commercial_partner_id].append(move)
         rates = None
         payments = None
-        eur = self.env.ref("base.EUR")
-        indemnity_amount = eur._convert(
-            float(interest_tools.RECOVERY_INDEMNITY), company.currency_id, company, today
-        )
+        indemnity_amount = self._dunning_indemnity_amount(company, today)
         levels_cache = {}
         plan = []
         for partner, partner_moves in by_partner.items():
