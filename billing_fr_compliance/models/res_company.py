@@ -68,14 +68,19 @@ class ResCompany(models.Model):
                     )
                 )
 
-    def _fr_gate_applies(self):
-        """The French mentions are checked for companies whose fiscal country is France
-        (or Monaco, which shares French VAT), unless the gate is switched off."""
+    def _fr_is_french(self):
+        """French rules (legal snapshot, printed mentions, gate, Factur-X, CGV pages) apply to
+        companies whose fiscal country is one of l10n_fr's French codes (France and its
+        overseas departments and territories) or Monaco, which shares French VAT."""
         self.ensure_one()
-        return self.fr_gate_mode != "off" and self.account_fiscal_country_id.code in (
-            "FR",
-            "MC",
-        )
+        codes = [*self._get_france_country_codes(), "MC"]
+        return self.account_fiscal_country_id.code in codes
+
+    def _fr_gate_applies(self):
+        """The French mentions are checked for French companies (see ``_fr_is_french``),
+        unless the gate is switched off."""
+        self.ensure_one()
+        return self.fr_gate_mode != "off" and self._fr_is_french()
 
     def _fr_penalty_rate_floor(self, date):
         """Three times the legal interest rate (professional creditors) in force on date."""
