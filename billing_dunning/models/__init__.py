@@ -1,5 +1,6 @@
 from . import (
     account_move,
+    account_move_line,
     billing_dunning_followup,
     billing_dunning_level,
     billing_dunning_outcome,

@@ -49,6 +49,12 @@ class AccountMove(models.Model):
         copy=False,
         help="Invoices whose late interest and indemnity this invoice charges.",
     )
+    dunning_penalty_date = fields.Date(
+        string="Penalties counted until",
+        readonly=True,
+        copy=False,
+        help="Interest invoice: the late interest of its lines runs up to this date.",
+    )
 
     @api.constrains("dunning_disputed", "dunning_dispute_reason")
     def _check_dunning_dispute_reason(self):
@@ -60,3 +66,63 @@ class AccountMove(models.Model):
                         name=move.display_name,
                     )
                 )
+
+    # account: an interest invoice that is cancelled or deleted gives its late interest and
+    # indemnities back to be invoiced again; reset to draft from cancelled, it takes them again
+    def button_cancel(self):
+        res = super().button_cancel()
+        self._dunning_release_penalties()
+        return res
+
+    def button_draft(self):
+        cancelled = self.filtered(lambda move: move.state == "cancel")
+        res = super().button_draft()
+        cancelled._dunning_release_penalties()
+        return res
+
+    def unlink(self):
+        self._dunning_release_penalties(exclude=self)
+        return super().unlink()
+
+    def _dunning_release_penalties(self, exclude=None):
+        """Recompute "interest invoiced until" and "indemnity invoiced" of the late invoices
+        that the interest invoices ``self`` charge, from the interest invoices that still
+        charge them (not cancelled, not in ``exclude``)."""
+        interest_moves = self.filtered("dunning_source_move_ids")
+        if not interest_moves:
+            return
+        late_moves = interest_moves.dunning_source_move_ids
+        domain = [
+            ("dunning_late_move_id", "in", late_moves.ids),
+            ("parent_state", "!=", "cancel"),
+        ]
+        if exclude:
+            domain.append(("move_id", "not in", exclude.ids))
+        charged = self.env["account.move.line"].search(domain)
+        for move in late_moves:
+            lines = charged.filtered(lambda line, move=move: line.dunning_late_move_id == move)
+            interest_dates = [
+                date
+                for date in lines.filtered(
+                    lambda line: line.dunning_penalty == "interest"
+                ).move_id.mapped("dunning_penalty_date")
+                if date
+            ]
+            vals = {
+                "dunning_interest_until": max(interest_dates, default=False),
+                "dunning_indemnity_invoiced": any(
+                    line.dunning_penalty == "indemnity" for line in lines
+                ),
+            }
+            if (
+                move.dunning_interest_until != vals["dunning_interest_until"]
+                or move.dunning_indemnity_invoiced != vals["dunning_indemnity_invoiced"]
+            ):
+                move.write(vals)
+        released = interest_moves.filtered(
+            lambda move: move.state == "cancel" or (exclude and move in exclude)
+        )
+        if released:
+            self.env["billing.dunning.reminder"].search(
+                [("interest_move_id", "in", released.ids)]
+            ).interest_move_id = False

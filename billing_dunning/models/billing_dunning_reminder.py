@@ -257,6 +257,13 @@ class BillingDunningReminder(models.Model):
                 )
             )
         account = policy.interest_account_id or journal.default_account_id
+        # late interest and the indemnity are damages, outside the scope of VAT: flagged so
+        # when billing_fr_compliance (optional) knows the flag
+        out_of_scope = (
+            {"billing_vat_out_of_scope": True}
+            if "billing_vat_out_of_scope" in self.env["account.move.line"]._fields
+            else {}
+        )
         invoice_lines = []
         interest_moves = Move
         indemnity_moves = Move
@@ -278,6 +285,9 @@ class BillingDunningReminder(models.Model):
                             "price_unit": entry["interest"],
                             "account_id": account.id,
                             "tax_ids": [Command.clear()],
+                            "dunning_late_move_id": move.id,
+                            "dunning_penalty": "interest",
+                            **out_of_scope,
                         }
                     )
                 )
@@ -295,6 +305,9 @@ class BillingDunningReminder(models.Model):
                             "price_unit": entry["indemnity"],
                             "account_id": account.id,
                             "tax_ids": [Command.clear()],
+                            "dunning_late_move_id": move.id,
+                            "dunning_penalty": "indemnity",
+                            **out_of_scope,
                         }
                     )
                 )
@@ -315,6 +328,7 @@ class BillingDunningReminder(models.Model):
                     "Late payment: %(invoices)s", invoices=", ".join(late_moves.mapped("name"))
                 ),
                 "dunning_source_move_ids": [Command.set(late_moves.ids)],
+                "dunning_penalty_date": until,
                 "invoice_line_ids": invoice_lines,
             }
         )

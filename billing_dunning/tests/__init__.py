@@ -1,4 +1,5 @@
 from . import (
+    test_dunning_interest_invoice,
     test_dunning_jobs,
     test_dunning_run,
     test_dunning_tools,
