@@ -12,6 +12,7 @@ class AccountMove(models.Model):
         readonly=True,
         copy=False,
         index="btree_not_null",
+        check_company=True,
         groups="account.group_account_invoice",
         help="Last dunning level this invoice was reminded at.",
     )

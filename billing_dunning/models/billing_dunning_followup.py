@@ -20,6 +20,7 @@ class BillingDunningFollowup(models.Model):
         required=True,
         index=True,
         ondelete="cascade",
+        check_company=True,
         domain="[('parent_id', '=', False)]",
     )
     company_id = fields.Many2one(

@@ -7,6 +7,7 @@ class BillingDunningLevel(models.Model):
     _name = "billing.dunning.level"
     _description = "Dunning Level"
     _order = "policy_id, sequence, id"
+    _check_company_auto = True
 
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
@@ -37,6 +38,7 @@ class BillingDunningLevel(models.Model):
     activity_user_id = fields.Many2one(
         "res.users",
         string="Call assigned to",
+        check_company=True,
         help="User who gets the phone-call activity; the customer's salesperson when empty.",
     )
     add_penalties = fields.Boolean(

@@ -35,13 +35,20 @@ class BillingDunningReminder(models.Model):
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, readonly=True, index=True
+        "res.partner",
+        string="Customer",
+        required=True,
+        readonly=True,
+        index=True,
+        check_company=True,
     )
-    contact_id = fields.Many2one("res.partner", string="Sent to", readonly=True)
+    contact_id = fields.Many2one("res.partner", string="Sent to", readonly=True, check_company=True)
     policy_id = fields.Many2one(
         "billing.dunning.policy", readonly=True, check_company=True, ondelete="restrict"
     )
-    level_id = fields.Many2one("billing.dunning.level", readonly=True, ondelete="restrict")
+    level_id = fields.Many2one(
+        "billing.dunning.level", readonly=True, ondelete="restrict", check_company=True
+    )
     formal_notice = fields.Boolean(related="level_id.formal_notice")
     date = fields.Date(required=True, readonly=True, index=True)
     deadline = fields.Date(
@@ -63,7 +70,7 @@ class BillingDunningReminder(models.Model):
     )
     amount_total = fields.Monetary(string="Total claimed", compute="_compute_amounts", store=True)
     interest_move_id = fields.Many2one(
-        "account.move", string="Interest invoice", readonly=True, copy=False
+        "account.move", string="Interest invoice", readonly=True, copy=False, check_company=True
     )
 
     @api.depends(

@@ -10,6 +10,7 @@ class BillingDunningReminderLine(models.Model):
     _name = "billing.dunning.reminder.line"
     _description = "Dunning Reminder Line"
     _order = "reminder_id, date_due, id"
+    _check_company_auto = True
 
     reminder_id = fields.Many2one(
         "billing.dunning.reminder", required=True, ondelete="cascade", index=True
@@ -17,13 +18,25 @@ class BillingDunningReminderLine(models.Model):
     company_id = fields.Many2one(related="reminder_id.company_id", store=True, index=True)
     partner_id = fields.Many2one(related="reminder_id.partner_id")
     move_id = fields.Many2one(
-        "account.move", string="Invoice", required=True, ondelete="cascade", index=True
+        "account.move",
+        string="Invoice",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        check_company=True,
     )
     level_id = fields.Many2one(
-        "billing.dunning.level", string="New level", ondelete="restrict", index=True
+        "billing.dunning.level",
+        string="New level",
+        ondelete="restrict",
+        index=True,
+        check_company=True,
     )
     previous_level_id = fields.Many2one(
-        "billing.dunning.level", string="Previous level", ondelete="set null"
+        "billing.dunning.level",
+        string="Previous level",
+        ondelete="set null",
+        check_company=True,
     )
     invoice_date = fields.Date(related="move_id.invoice_date")
     date_due = fields.Date(string="Due date")
