@@ -1,6 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
 
 
 class BillingDunningFollowup(models.Model):
@@ -59,6 +62,9 @@ class BillingDunningFollowup(models.Model):
         "billing.dunning.level", string="Current level", compute="_compute_state"
     )
     next_action = fields.Char(compute="_compute_state")
+    has_overdue = fields.Boolean(
+        string="Has overdue invoices", compute="_compute_state", search="_search_has_overdue"
+    )
     next_date = fields.Date(string="Next action date", compute="_compute_state")
 
     _sql_constraints = [
@@ -91,6 +97,39 @@ class BillingDunningFollowup(models.Model):
             followup.level_id = state["level"]
             followup.next_date = state["next_date"]
             followup.next_action = state["next_action"]
+            followup.has_overdue = bool(state["overdue_count"])
+
+    @api.model
+    def _overdue_partner_ids(self, companies):
+        """Commercial partners with overdue posted customer invoices in ``companies``."""
+        today = fields.Date.context_today(self)
+        groups = self.env["account.move"]._read_group(
+            [
+                ("company_id", "in", companies.ids),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("amount_residual", ">", 0),
+                ("invoice_date_due", "<", today),
+            ],
+            ["company_id", "commercial_partner_id"],
+        )
+        return [(company, partner) for company, partner in groups]
+
+    def _search_has_overdue(self, operator, value):
+        if operator not in ("=", "!="):
+            raise UserError(_("Operation not supported"))
+        by_company = defaultdict(list)
+        for company, partner in self._overdue_partner_ids(self.env.companies):
+            by_company[company.id].append(partner.id)
+        domain = expression.OR(
+            [
+                [("company_id", "=", company_id), ("partner_id", "in", partner_ids)]
+                for company_id, partner_ids in by_company.items()
+            ]
+        )
+        positive = (operator == "=") == bool(value)
+        return domain if positive else ["!", *domain]
 
     @api.constrains("disputed", "dispute_reason")
     def _check_dispute_reason(self):
@@ -114,6 +153,26 @@ class BillingDunningFollowup(models.Model):
                         name=followup.partner_id.display_name,
                     )
                 )
+
+    @api.model
+    def action_open_followups(self):
+        """Payment Follow-up menu: every customer with overdue invoices in the current
+        companies gets its follow-up (created when missing), then the list opens."""
+        pairs = self._overdue_partner_ids(self.env.companies)
+        existing = {
+            (f.company_id.id, f.partner_id.id)
+            for f in self.search([("partner_id", "in", [p.id for _c, p in pairs])])
+        }
+        missing = [
+            {"company_id": company.id, "partner_id": partner.id}
+            for company, partner in pairs
+            if (company.id, partner.id) not in existing
+        ]
+        if missing:
+            self.create(missing)
+        return self.env["ir.actions.act_window"]._for_xml_id(
+            "billing_dunning.billing_dunning_followup_action"
+        )
 
     @api.model
     def _get_or_create(self, partner, company):
@@ -195,7 +254,7 @@ class BillingDunningFollowup(models.Model):
         entries = [
             dict(
                 move=move,
-                **Reminder._dunning_penalties(
+                **Reminder.with_context(lang=partner.lang or self.env.lang)._dunning_penalties(
                     move,
                     partner.is_company,
                     policy,
@@ -245,8 +304,14 @@ class BillingDunningFollowup(models.Model):
 
     def _open_wizard(self, action):
         self.ensure_one()
+        titles = {
+            "pause": _("Pause reminders to %(name)s", name=self.partner_id.display_name),
+            "dispute": _("Dispute of %(name)s", name=self.partner_id.display_name),
+            "promise": _("Promise to pay of %(name)s", name=self.partner_id.display_name),
+        }
         return {
             "type": "ir.actions.act_window",
+            "name": titles[action],
             "res_model": "billing.dunning.followup.update",
             "view_mode": "form",
             "target": "new",

@@ -27,6 +27,13 @@ class BillingDunningPolicy(models.Model):
         copy=False,
         help="Used for every customer of the company that has no policy of its own.",
     )
+    skip_levels = fields.Boolean(
+        string="Start at the level reached",
+        help="An invoice reminded for the first time (or after a pause) gets at once the "
+        "highest level its delays reached, a formal notice included. Unticked, levels go out "
+        "in order: first the first level, then each next one no sooner than the difference "
+        "of their delays after the previous one.",
+    )
     grace_days = fields.Integer(
         help="Days added to every level delay before an invoice counts as overdue."
     )

@@ -6,11 +6,13 @@ from datetime import timedelta
 
 import psycopg2
 
-from odoo import Command, _, api, fields, models
+from odoo import SUPERUSER_ID, Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+from odoo.tools.misc import format_date, formatLang
 
 from ..tools import interest as interest_tools
+from ..tools import levels as level_tools
 
 _logger = logging.getLogger(__name__)
 
@@ -55,6 +57,12 @@ class BillingDunningReminder(models.Model):
         readonly=True, help="Date by which a formal notice asks the customer to pay."
     )
     manual = fields.Boolean(string="Sent by hand", readonly=True)
+    after_reminders = fields.Boolean(
+        string="After earlier reminders",
+        readonly=True,
+        help="Some of its invoices were reminded before: a formal notice then says "
+        '"despite our previous reminders".',
+    )
     line_ids = fields.One2many(
         "billing.dunning.reminder.line", "reminder_id", string="Invoices", readonly=True
     )
@@ -271,6 +279,8 @@ class BillingDunningReminder(models.Model):
             if "billing_vat_out_of_scope" in self.env["account.move.line"]._fields
             else {}
         )
+        # labels in the customer's language, with its date and number formats
+        Labels = self.with_context(lang=partner.lang or self.env.lang)
         invoice_lines = []
         interest_moves = Move
         indemnity_moves = Move
@@ -280,14 +290,7 @@ class BillingDunningReminder(models.Model):
                 invoice_lines.append(
                     Command.create(
                         {
-                            "name": _(
-                                "Late interest on %(invoice)s due %(due)s, until %(date)s "
-                                "(%(detail)s)",
-                                invoice=move.name,
-                                due=move.invoice_date_due,
-                                date=until,
-                                detail=entry["detail"] or "",
-                            ),
+                            "name": Labels._dunning_interest_label(move, until, entry["detail"]),
                             "quantity": 1,
                             "price_unit": entry["interest"],
                             "account_id": account.id,
@@ -303,11 +306,7 @@ class BillingDunningReminder(models.Model):
                 invoice_lines.append(
                     Command.create(
                         {
-                            "name": _(
-                                "Fixed recovery indemnity (art. D441-5 of the French "
-                                "Commercial Code) for %(invoice)s",
-                                invoice=move.name,
-                            ),
+                            "name": Labels._dunning_indemnity_label(move),
                             "quantity": 1,
                             "price_unit": entry["indemnity"],
                             "account_id": account.id,
@@ -331,9 +330,7 @@ class BillingDunningReminder(models.Model):
                 "currency_id": company.currency_id.id,
                 "invoice_date": fields.Date.context_today(self),
                 "invoice_origin": origin,
-                "ref": _(
-                    "Late payment: %(invoices)s", invoices=", ".join(late_moves.mapped("name"))
-                ),
+                "ref": Labels._dunning_ref_label(late_moves),
                 "dunning_source_move_ids": [Command.set(late_moves.ids)],
                 "dunning_penalty_date": until,
                 "invoice_line_ids": invoice_lines,
@@ -342,6 +339,27 @@ class BillingDunningReminder(models.Model):
         interest_moves.write({"dunning_interest_until": until})
         indemnity_moves.write({"dunning_indemnity_invoiced": True})
         return invoice
+
+    @api.model
+    def _dunning_interest_label(self, move, until, detail):
+        return _(
+            "Late interest on %(invoice)s due %(due)s, until %(date)s (%(detail)s)",
+            invoice=move.name,
+            due=format_date(self.env, move.invoice_date_due),
+            date=format_date(self.env, until),
+            detail=detail or "",
+        )
+
+    @api.model
+    def _dunning_indemnity_label(self, move):
+        return _(
+            "Fixed recovery indemnity (art. D441-5 of the French Commercial Code) for %(invoice)s",
+            invoice=move.name,
+        )
+
+    @api.model
+    def _dunning_ref_label(self, late_moves):
+        return _("Late payment: %(invoices)s", invoices=", ".join(late_moves.mapped("name")))
 
     @api.model
     def _dunning_rates(self):
@@ -407,14 +425,14 @@ class BillingDunningReminder(models.Model):
                 _(
                     "%(days)s d at %(rate)s %%",
                     days=period["days"],
-                    rate=round(float(period["rate"]), 2),
+                    rate=formatLang(self.env, float(period["rate"]), digits=2),
                 )
             )
         detail = ", ".join(details)
         if not is_b2b and detail:
             detail = _(
                 "legal interest rate from the formal notice of %(date)s: %(detail)s",
-                date=move.dunning_notice_date,
+                date=format_date(self.env, move.dunning_notice_date),
                 detail=detail,
             )
         return {
@@ -522,27 +540,24 @@ class BillingDunningReminder(models.Model):
         return sum(1 for lvl in levels if lvl.sequence <= level.sequence) - 1
 
     @api.model
-    def _dunning_next_level(self, levels, move, grace_days, today, force_next=False):
-        """(level reached today or False, next level, date the next level is due or False).
-
-        Levels are climbed from the invoice's current level: a level counted from the due
-        date is reached ``grace + delay`` days after it; a level counted from the previous
-        level only follows a previous level already sent."""
-        index = self._dunning_level_index(levels, move.dunning_level_id)
-        reached = False
-        for k in range(index + 1, len(levels)):
-            level = levels[k]
-            if level.delay_from == "previous" and k > 0:
-                if k != index + 1 or not move.dunning_last_date:
-                    return reached, level, False
-                due_on = move.dunning_last_date + timedelta(days=level.delay_days)
-            else:
-                due_on = move.invoice_date_due + timedelta(days=grace_days + level.delay_days)
-            if today >= due_on or (force_next and k == index + 1):
-                reached = level
-            else:
-                return reached, level, due_on
-        return reached, False, False
+    def _dunning_next_level(self, levels, move, policy, today, force_next=False):
+        """(level reached today or False, next level, date the next level is due or False),
+        by the rules of tools/levels.py from the invoice's current level."""
+        reached, upcoming, due_on = level_tools.next_level(
+            [level_tools.Level(lvl.delay_days, lvl.delay_from == "previous") for lvl in levels],
+            self._dunning_level_index(levels, move.dunning_level_id),
+            move.dunning_last_date,
+            move.invoice_date_due,
+            policy.grace_days,
+            today,
+            force_next=force_next,
+            skip_levels=policy.skip_levels,
+        )
+        return (
+            levels[reached] if reached is not None else False,
+            levels[upcoming] if upcoming is not None else False,
+            due_on or False,
+        )
 
     @api.model
     def _dunning_followups(self, company, partners):
@@ -616,7 +631,7 @@ class BillingDunningReminder(models.Model):
             lines = []
             for move in partner_moves:
                 reached, _next, _date = self._dunning_next_level(
-                    levels, move, policy.grace_days, today, force_next=promise == "broken"
+                    levels, move, policy, today, force_next=promise == "broken"
                 )
                 lines.append({"move": move, "level": reached})
             new_levels = [line["level"] for line in lines if line["level"]]
@@ -624,11 +639,13 @@ class BillingDunningReminder(models.Model):
                 continue
             level = max(new_levels, key=lambda lvl: (lvl.sequence, lvl.id))
             is_b2b = partner.is_company
-            if level.add_penalties and rates is None:
-                rates = self._dunning_rates()
-                payments = self._dunning_payments(moves)
             for line in lines:
                 move = line["move"]
+                # penalties follow each line's level: the new one, or the one it stays at
+                line_level = line["level"] or move.dunning_level_id
+                if line_level.add_penalties and rates is None:
+                    rates = self._dunning_rates()
+                    payments = self._dunning_payments(moves)
                 line.update(
                     previous_level=move.dunning_level_id,
                     days_late=(today - move.invoice_date_due).days,
@@ -638,9 +655,9 @@ class BillingDunningReminder(models.Model):
                     indemnity=0.0,
                     detail=False,
                 )
-                if level.add_penalties:
+                if line_level.add_penalties:
                     line.update(
-                        self._dunning_penalties(
+                        self.with_context(lang=partner.lang or self.env.lang)._dunning_penalties(
                             move,
                             is_b2b,
                             policy,
@@ -777,6 +794,7 @@ class BillingDunningReminder(models.Model):
                         "deadline": level.formal_notice
                         and today + timedelta(days=entry["policy"].formal_notice_days),
                         "manual": manual,
+                        "after_reminders": any(line["previous_level"] for line in lines),
                         "line_ids": [
                             Command.create(
                                 {
@@ -802,9 +820,17 @@ class BillingDunningReminder(models.Model):
             created = Reminder.create(vals_list)
             if promises:
                 promises.write({"promise_date": False, "promise_amount": 0.0, "promise_base": 0.0})
-            created._dunning_send()
+            created.with_context(lang=self._dunning_office_lang(company))._dunning_send()
             reminders |= created
         return reminders
+
+    @api.model
+    def _dunning_office_lang(self, company):
+        """Language of the outcomes and activities the clerks read: the user's when a person
+        sends, the company's for the scheduled run (run by OdooBot)."""
+        if self.env.uid == SUPERUSER_ID:
+            return company.partner_id.lang or self.env.lang
+        return self.env.lang
 
     def _dunning_send(self):
         """Send each reminder on its level's channels and record the outcome of each.
@@ -923,12 +949,20 @@ class BillingDunningReminder(models.Model):
             state["next_action"] = _("Disputed: %(reason)s", reason=followup.dispute_reason)
             return state
         if followup and followup.paused_until and followup.paused_until >= today:
-            state["next_action"] = _("Paused")
+            state["next_action"] = _(
+                "Paused until %(date)s",
+                date=format_date(self.env, followup.paused_until),
+            )
             state["next_date"] = followup.paused_until + timedelta(days=1)
+            state["on_hold"] = True
             return state
         if followup and followup.promise_date and followup.promise_date >= today:
-            state["next_action"] = _("Promise to pay")
+            state["next_action"] = _(
+                "Promise to pay by %(date)s",
+                date=format_date(self.env, followup.promise_date),
+            )
             state["next_date"] = followup.promise_date + timedelta(days=1)
+            state["on_hold"] = True
             return state
         plan = Reminder._dunning_plan(company, today, partners=partner)
         if plan:
@@ -944,9 +978,7 @@ class BillingDunningReminder(models.Model):
         levels = policy._sorted_levels()
         upcoming = []
         for move in moves:
-            _reached, level, date = Reminder._dunning_next_level(
-                levels, move, policy.grace_days, today
-            )
+            _reached, level, date = Reminder._dunning_next_level(levels, move, policy, today)
             if level and date:
                 upcoming.append((date, level.sequence, level))
         if upcoming:

@@ -1,6 +1,7 @@
 from . import (
     test_dunning_interest_invoice,
     test_dunning_jobs,
+    test_dunning_levels,
     test_dunning_multi_company,
     test_dunning_run,
     test_dunning_tools,

@@ -104,7 +104,8 @@ class TestDunningRun(DunningCommon):
         # 1000 x (3.15 + 10) % x 41 / 365 (March-April 2025)
         self.assertAlmostEqual(line1.amount_interest, 14.77, places=2)
         self.assertEqual(line1.amount_indemnity, 40.0)
-        self.assertEqual(line2.amount_indemnity, 40.0)
+        # inv2 stays at level 2, which claims no penalty
+        self.assertEqual(line2.amount_indemnity, 0.0)
         self.assertEqual(notice.deadline, day(41) + timedelta(days=8))
         letter = notice.outcome_ids.filtered(lambda o: o.channel == "letter")
         self.assertEqual(letter.state, "todo")

@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import format_date
 
 
 class BillingDunningPreview(models.TransientModel):
@@ -14,6 +15,7 @@ class BillingDunningPreview(models.TransientModel):
     date = fields.Date(readonly=True)
     line_ids = fields.One2many("billing.dunning.preview.line", "preview_id", readonly=True)
     reminder_count = fields.Integer(string="Reminders", readonly=True)
+    empty_reason = fields.Char(string="Why nothing", readonly=True)
 
     @api.model
     def _open(self, company, partner=None):
@@ -57,8 +59,57 @@ class BillingDunningPreview(models.TransientModel):
                 "date": today,
                 "reminder_count": len(plan),
                 "line_ids": lines,
+                "empty_reason": not plan and self._empty_reason(company, today, partner),
             }
         )
+
+    @api.model
+    def _empty_reason(self, company, today, partner=None):
+        """Why a run today would send nothing (to ``partner``, or in the whole company)."""
+        Reminder = self.env["billing.dunning.reminder"].with_company(company)
+        domain = [("company_id", "=", company.id), ("date", "=", today)]
+        if partner:
+            partner = partner.commercial_partner_id
+            domain.append(("partner_id", "=", partner.id))
+        sent_today = Reminder.search_count(domain)
+        if partner:
+            state = Reminder._dunning_partner_state(company, partner, today)
+            if sent_today:
+                return _(
+                    "Today's run already sent %(count)s reminder(s) to %(name)s; next: %(action)s.",
+                    count=sent_today,
+                    name=partner.display_name,
+                    action=self._next_action_text(partner, state),
+                )
+            if not state["overdue_count"]:
+                return _("Nothing overdue for %(name)s.", name=partner.display_name)
+            return _(
+                "Nothing to send to %(name)s today: %(action)s.",
+                name=partner.display_name,
+                action=self._next_action_text(partner, state),
+            )
+        if sent_today:
+            return _(
+                "Today's run already sent %(count)s reminder(s); the next run is tomorrow.",
+                count=sent_today,
+            )
+        if not Reminder._dunning_candidates(company, today):
+            return _("Nothing is overdue.")
+        return _(
+            "No overdue invoice reaches a new level today: nothing overdue beyond the grace "
+            "period and level delays, or the customers concerned are paused, disputed, "
+            "excluded, under a promise to pay or under the policy's minimum amount."
+        )
+
+    @api.model
+    def _next_action_text(self, partner, state):
+        if state["next_date"] and not state.get("on_hold"):
+            return _(
+                "%(action)s on %(date)s",
+                action=state["next_action"],
+                date=format_date(self.env, state["next_date"]),
+            )
+        return state["next_action"] or ""
 
     @api.model
     def action_open_for_company(self):
