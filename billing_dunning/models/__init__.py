@@ -9,5 +9,6 @@ from . import (
     billing_dunning_reminder,
     billing_dunning_reminder_line,
     ir_module_module,
+    ir_ui_menu,
     res_partner,
 )

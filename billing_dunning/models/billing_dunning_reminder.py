@@ -408,8 +408,8 @@ class BillingDunningReminder(models.Model):
             raise UserError(
                 _(
                     "No %(rate)s is known for the half-year starting %(date)s (menu "
-                    "Accounting > Configuration > Late Interest Rates); late interest of "
-                    "%(invoice)s cannot be computed.",
+                    "%(menu)s); late interest of %(invoice)s cannot be computed.",
+                    menu=self.env["billing.dunning.rate"]._get_menu().sudo().complete_name,
                     rate=dict(
                         self.env["billing.dunning.rate"]
                         ._fields["rate_type"]

@@ -4,7 +4,7 @@ from datetime import date
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import ValidationError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 
@@ -28,3 +28,26 @@ class TestDunningRates(TransactionCase):
     def test_rate_bounds(self):
         with self.assertRaisesRegex(ValidationError, "between -10 and 100"):
             self.env["billing.dunning.rate"].create({"date_from": date(2030, 1, 1), "rate": 250})
+
+    def test_rates_are_not_summed(self):
+        """Grouped by kind, the list of rates shows no total (no 22.70 % of nothing)."""
+        Rate = self.env["billing.dunning.rate"]
+        self.assertFalse(Rate.fields_get(["rate"], ["aggregator"])["rate"].get("aggregator"))
+        groups = Rate.web_read_group([], ["rate_type"], ["rate_type"])["groups"]
+        self.assertTrue(groups)
+        self.assertTrue(all("rate" not in group for group in groups))
+
+    def test_one_rate_menu(self):
+        """billing_fr_compliance, when installed, keeps the same official rates: they are
+        read there and this addon's menu is hidden; alone, this addon shows its own."""
+        menu = self.env.ref("billing_dunning.billing_dunning_rate_menu")
+        manager = new_test_user(self.env, login="dun_rates", groups="account.group_account_manager")
+        shown = menu.id in self.env["ir.ui.menu"].with_user(manager).load_menus(debug=False)
+        if "billing.fr.rate" in self.env:
+            self.assertFalse(shown)
+            fr_rate = self.env["billing.fr.rate"].create(
+                {"rate_type": "ecb_refi", "date_start": date(2030, 1, 1), "rate": 7.5}
+            )
+            self.assertIn((fr_rate.date_start, 7.5), self.env["billing.dunning.rate"]._get_rates())
+        else:
+            self.assertTrue(shown)
