@@ -3,7 +3,7 @@
     "name": "Customer Dunning (France)",
     "summary": "Staged payment reminders by cron, French late interest and "
     "the 40 EUR recovery indemnity",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/billing-fr/billing-fr",
     "author": "Billing FR",

@@ -1,9 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
+from odoo.tools.misc import format_date
 
 
 class BillingDunningFollowup(models.Model):
@@ -88,33 +90,15 @@ class BillingDunningFollowup(models.Model):
 
     @api.depends_context("date")
     def _compute_state(self):
-        Reminder = self.env["billing.dunning.reminder"]
         today = fields.Date.context_today(self)
         for followup in self:
-            state = Reminder._dunning_partner_state(followup.company_id, followup.partner_id, today)
+            state = self._dunning_partner_state(followup.company_id, followup.partner_id, today)
             followup.overdue_amount = state["overdue_amount"]
             followup.overdue_count = state["overdue_count"]
             followup.level_id = state["level"]
             followup.next_date = state["next_date"]
             followup.next_action = state["next_action"]
             followup.has_overdue = bool(state["overdue_count"])
-
-    @api.model
-    def _overdue_partner_ids(self, companies):
-        """Commercial partners with overdue posted customer invoices in ``companies``."""
-        today = fields.Date.context_today(self)
-        groups = self.env["account.move"]._read_group(
-            [
-                ("company_id", "in", companies.ids),
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("payment_state", "in", ("not_paid", "partial")),
-                ("amount_residual", ">", 0),
-                ("invoice_date_due", "<", today),
-            ],
-            ["company_id", "commercial_partner_id"],
-        )
-        return [(company, partner) for company, partner in groups]
 
     def _search_has_overdue(self, operator, value):
         if operator not in ("=", "!="):
@@ -188,10 +172,8 @@ class BillingDunningFollowup(models.Model):
 
     def action_send_now(self):
         self.ensure_one()
-        Reminder = self.env["billing.dunning.reminder"].with_company(self.company_id)
-        reminders = Reminder._dunning_run_company(
-            self.company_id, partners=self.partner_id, manual=True
-        )
+        Run = self.env["billing.dunning.run"].with_company(self.company_id)
+        reminders = Run._dunning_run_company(self.company_id, partners=self.partner_id, manual=True)
         if not reminders:
             raise UserError(
                 _(
@@ -231,9 +213,10 @@ class BillingDunningFollowup(models.Model):
                     name=partner.display_name,
                 )
             )
-        Reminder = self.env["billing.dunning.reminder"].with_company(company)
+        Run = self.env["billing.dunning.run"].with_company(company)
+        Penalty = self.env["billing.dunning.penalty"].with_company(company)
         today = fields.Date.context_today(self)
-        moves = Reminder._dunning_candidates(company, today, partner)
+        moves = Run._dunning_candidates(company, today, partner)
         # invoices the reminders chased and the customer paid since, late: their interest
         # runs until each payment
         moves |= self.env["account.move"].search(
@@ -248,13 +231,13 @@ class BillingDunningFollowup(models.Model):
                 ("dunning_excluded", "=", False),
             ]
         )
-        rates = Reminder._dunning_rates()
-        payments = Reminder._dunning_payments(moves)
-        indemnity_amount = Reminder._dunning_indemnity_amount(company, today)
+        rates = Penalty._dunning_rates()
+        payments = Penalty._dunning_payments(moves)
+        indemnity_amount = Penalty._dunning_indemnity_amount(company, today)
         entries = [
             dict(
                 move=move,
-                **Reminder.with_context(lang=partner.lang or self.env.lang)._dunning_penalties(
+                **Penalty.with_context(lang=partner.lang or self.env.lang)._dunning_penalties(
                     move,
                     partner.is_company,
                     policy,
@@ -266,7 +249,7 @@ class BillingDunningFollowup(models.Model):
             )
             for move in moves
         ]
-        invoice = Reminder._dunning_interest_invoice(
+        invoice = self.env["billing.dunning.interest.invoice"]._dunning_interest_invoice(
             company,
             partner,
             policy,
@@ -344,3 +327,94 @@ class BillingDunningFollowup(models.Model):
         ]
         action["context"] = {"create": False}
         return action
+
+    # ------------------------------------------------------------------ business
+
+    @api.model
+    def _overdue_partner_ids(self, companies):
+        """Commercial partners with overdue posted customer invoices in ``companies``."""
+        today = fields.Date.context_today(self)
+        groups = self.env["account.move"]._read_group(
+            [
+                ("company_id", "in", companies.ids),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("amount_residual", ">", 0),
+                ("invoice_date_due", "<", today),
+            ],
+            ["company_id", "commercial_partner_id"],
+        )
+        return [(company, partner) for company, partner in groups]
+
+    @api.model
+    def _dunning_partner_state(self, company, partner, today):
+        """Overdue total, current level, next action and its date for one customer."""
+        Run = self.env["billing.dunning.run"].with_company(company)
+        moves = Run._dunning_candidates(company, today, partner)
+        not_yet_due = Run._dunning_not_yet_due(moves, today)
+        state = {
+            "overdue_amount": sum(
+                m.amount_residual_signed - not_yet_due.get(m.id, (0.0, 0.0))[1] for m in moves
+            ),
+            "overdue_count": len(moves),
+            "level": max(
+                moves.dunning_level_id,
+                key=lambda lvl: (lvl.sequence, lvl.id),
+                default=self.env["billing.dunning.level"],
+            ),
+            "next_date": False,
+            "next_action": False,
+        }
+        if not moves:
+            state["next_action"] = _("Nothing overdue")
+            return state
+        followup = Run._dunning_followups(company, partner.commercial_partner_id).get(
+            partner.commercial_partner_id.id
+        )
+        if followup and followup.excluded:
+            state["next_action"] = _("Excluded from reminders")
+            return state
+        if followup and followup.disputed:
+            state["next_action"] = _("Disputed: %(reason)s", reason=followup.dispute_reason)
+            return state
+        if followup and followup.paused_until and followup.paused_until >= today:
+            state["next_action"] = _(
+                "Paused until %(date)s",
+                date=format_date(self.env, followup.paused_until),
+            )
+            state["next_date"] = followup.paused_until + timedelta(days=1)
+            state["on_hold"] = True
+            return state
+        if followup and followup.promise_date and followup.promise_date >= today:
+            state["next_action"] = _(
+                "Promise to pay by %(date)s",
+                date=format_date(self.env, followup.promise_date),
+            )
+            state["next_date"] = followup.promise_date + timedelta(days=1)
+            state["on_hold"] = True
+            return state
+        plan = Run._dunning_plan(company, today, partners=partner)
+        if plan:
+            state["next_action"] = plan[0]["level"].name
+            state["next_date"] = today
+            return state
+        policy = (followup and followup.policy_id) or self.env[
+            "billing.dunning.policy"
+        ]._get_default_policy(company)
+        if not policy:
+            state["next_action"] = _("No dunning policy")
+            return state
+        levels = policy._sorted_levels()
+        upcoming = []
+        for move in moves:
+            _reached, level, date = policy._dunning_next_level(levels, move, today)
+            if level and date:
+                upcoming.append((date, level.sequence, level))
+        if upcoming:
+            date, _seq, level = min(upcoming, key=lambda item: (item[0], item[1]))
+            state["next_action"] = level.name
+            state["next_date"] = date
+        else:
+            state["next_action"] = _("Last level reached")
+        return state

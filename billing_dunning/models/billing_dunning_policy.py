@@ -4,6 +4,8 @@ from datetime import timedelta
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools import levels as level_tools
+
 
 class BillingDunningPolicy(models.Model):
     _name = "billing.dunning.policy"
@@ -107,6 +109,35 @@ class BillingDunningPolicy(models.Model):
     def _sorted_levels(self):
         self.ensure_one()
         return self.level_ids.sorted(lambda lvl: (lvl.sequence, lvl.id))
+
+    @staticmethod
+    def _dunning_level_index(levels, level):
+        if not level:
+            return -1
+        if level in levels:
+            return list(levels).index(level)
+        return sum(1 for lvl in levels if lvl.sequence <= level.sequence) - 1
+
+    def _dunning_next_level(self, levels, move, today, force_next=False):
+        """(level reached today or False, next level, date the next level is due or False),
+        by the rules of tools/levels.py from the invoice's current level; ``levels``: this
+        policy's levels in order (read once per run)."""
+        self.ensure_one()
+        reached, upcoming, due_on = level_tools.next_level(
+            [level_tools.Level(lvl.delay_days, lvl.delay_from == "previous") for lvl in levels],
+            self._dunning_level_index(levels, move.dunning_level_id),
+            move.dunning_last_date,
+            move.invoice_date_due,
+            self.grace_days,
+            today,
+            force_next=force_next,
+            skip_levels=self.skip_levels,
+        )
+        return (
+            levels[reached] if reached is not None else False,
+            levels[upcoming] if upcoming is not None else False,
+            due_on or False,
+        )
 
     @api.model
     def _demo_create_invoices(self, company):

@@ -34,7 +34,7 @@ class TestDunningJobs(DunningCommon):
             .sudo()
             .search(
                 [
-                    ("model_name", "=", "billing.dunning.reminder"),
+                    ("model_name", "=", "billing.dunning.run"),
                     ("method_name", "=", "_dunning_job"),
                 ]
             )

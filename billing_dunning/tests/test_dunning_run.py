@@ -457,7 +457,7 @@ class TestDunningRun(DunningCommon):
         self.env.cr.execute(
             "UPDATE account_move SET dunning_level_id = NULL WHERE id = %s", [self.inv1.id]
         )
-        claimed = self.env["billing.dunning.reminder"]._dunning_claim(
+        claimed = self.env["billing.dunning.run"]._dunning_claim(
             {self.inv1.id: self.level1.id}, day(11)
         )
         self.assertEqual(claimed, set())
@@ -471,14 +471,14 @@ class TestDunningRun(DunningCommon):
         )
         for customer in customers:
             self._invoice(customer, DUE, 100.0)
-        Reminder = self.env["billing.dunning.reminder"]
+        Run = self.env["billing.dunning.run"]
         with freeze_time(day(10)):
             # one cron call handles 2 customers, commits (in production) and stops here
-            self.assertEqual(Reminder._cron_run(batch_size=2), 2)
+            self.assertEqual(Run._cron_run(batch_size=2), 2)
             self.assertEqual(len(self._reminders()), 2)
-            Reminder._cron_run(batch_size=2)
-            Reminder._cron_run(batch_size=2)
-            self.assertEqual(Reminder._cron_run(batch_size=2), 0)
+            Run._cron_run(batch_size=2)
+            Run._cron_run(batch_size=2)
+            self.assertEqual(Run._cron_run(batch_size=2), 0)
         reminders = self._reminders()
         self.assertEqual(len(reminders), 5)
         self.assertEqual(reminders.partner_id, customers | self.b2b)
@@ -495,12 +495,12 @@ class TestDunningRun(DunningCommon):
         for partner in partners:
             self._invoice(partner, DUE, 100.0)
             self._invoice(partner, day(1), 50.0)
-        Reminder = self.env["billing.dunning.reminder"]
+        Run = self.env["billing.dunning.run"]
         with freeze_time(day(45)):
             self.env.flush_all()
             self.env.invalidate_all()
             before = self.env.cr.sql_log_count
-            reminders = Reminder._dunning_run_company(self.company, partners=partners)
+            reminders = Run._dunning_run_company(self.company, partners=partners)
             self.env.flush_all()
             queries = self.env.cr.sql_log_count - before
         self.assertEqual(len(reminders), count)

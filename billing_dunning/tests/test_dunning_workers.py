@@ -57,8 +57,8 @@ class TestDunningTwoWorkers(TransactionCase):
         target = {ids["move"]: ids["level"]}
         try:
             with self.registry.cursor() as cr_a, self.registry.cursor() as cr_b:
-                worker_a = api.Environment(cr_a, SUPERUSER_ID, {})["billing.dunning.reminder"]
-                worker_b = api.Environment(cr_b, SUPERUSER_ID, {})["billing.dunning.reminder"]
+                worker_a = api.Environment(cr_a, SUPERUSER_ID, {})["billing.dunning.run"]
+                worker_b = api.Environment(cr_b, SUPERUSER_ID, {})["billing.dunning.run"]
                 # both running: A holds the row, B skips it instead of waiting
                 self.assertEqual(worker_a._dunning_claim(target, today), {ids["move"]})
                 self.assertEqual(worker_b._dunning_claim(target, today), set())
@@ -78,8 +78,8 @@ class TestDunningTwoWorkers(TransactionCase):
         target = {ids["move"]: ids["level"]}
         try:
             with self.registry.cursor() as cr_a, self.registry.cursor() as cr_b:
-                worker_a = api.Environment(cr_a, SUPERUSER_ID, {})["billing.dunning.reminder"]
-                worker_b = api.Environment(cr_b, SUPERUSER_ID, {})["billing.dunning.reminder"]
+                worker_a = api.Environment(cr_a, SUPERUSER_ID, {})["billing.dunning.run"]
+                worker_b = api.Environment(cr_b, SUPERUSER_ID, {})["billing.dunning.run"]
                 # B's transaction starts (its snapshot predates A's commit)
                 self.assertIsNone(self._level_of(cr_b, ids["move"]))
                 self.assertEqual(worker_a._dunning_claim(target, today), {ids["move"]})

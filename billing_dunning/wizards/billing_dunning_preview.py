@@ -32,8 +32,8 @@ class BillingDunningPreview(models.TransientModel):
     @api.model
     def _build(self, company, partner=None):
         today = fields.Date.context_today(self)
-        Reminder = self.env["billing.dunning.reminder"].with_company(company)
-        plan = Reminder._dunning_plan(company, today, partners=partner, manual=bool(partner))
+        Run = self.env["billing.dunning.run"].with_company(company)
+        plan = Run._dunning_plan(company, today, partners=partner, manual=bool(partner))
         lines = []
         for entry in plan:
             for line in entry["lines"]:
@@ -66,6 +66,7 @@ class BillingDunningPreview(models.TransientModel):
     @api.model
     def _empty_reason(self, company, today, partner=None):
         """Why a run today would send nothing (to ``partner``, or in the whole company)."""
+        Run = self.env["billing.dunning.run"].with_company(company)
         Reminder = self.env["billing.dunning.reminder"].with_company(company)
         domain = [("company_id", "=", company.id), ("date", "=", today)]
         if partner:
@@ -73,7 +74,9 @@ class BillingDunningPreview(models.TransientModel):
             domain.append(("partner_id", "=", partner.id))
         sent_today = Reminder.search_count(domain)
         if partner:
-            state = Reminder._dunning_partner_state(company, partner, today)
+            state = self.env["billing.dunning.followup"]._dunning_partner_state(
+                company, partner, today
+            )
             if sent_today:
                 return _(
                     "Today's run already sent %(count)s reminder(s) to %(name)s; next: %(action)s.",
@@ -93,7 +96,7 @@ class BillingDunningPreview(models.TransientModel):
                 "Today's run already sent %(count)s reminder(s); the next run is tomorrow.",
                 count=sent_today,
             )
-        if not Reminder._dunning_candidates(company, today):
+        if not Run._dunning_candidates(company, today):
             return _("Nothing is overdue.")
         return _(
             "No overdue invoice reaches a new level today: nothing overdue beyond the grace "
@@ -118,8 +121,8 @@ class BillingDunningPreview(models.TransientModel):
     def action_send(self):
         """Run now what the preview shows (for its customer, or the whole company)."""
         self.ensure_one()
-        Reminder = self.env["billing.dunning.reminder"].with_company(self.company_id)
-        reminders = Reminder._dunning_run_company(
+        Run = self.env["billing.dunning.run"].with_company(self.company_id)
+        reminders = Run._dunning_run_company(
             self.company_id, partners=self.partner_id or None, manual=bool(self.partner_id)
         )
         if not reminders:

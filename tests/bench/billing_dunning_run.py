@@ -737,15 +737,15 @@ def main():
             moves |= clones
             posting = per_invoice * args.invoices
             say(f"Odoo: posting {args.invoices}, estimated {posting:8.2f} s  (per invoice above)")
-        Reminder = env["billing.dunning.reminder"].with_company(company)
+        Run = env["billing.dunning.run"].with_company(company)
         with Timer(cr) as preview:
-            plan = Reminder._dunning_plan(company, today)
+            plan = Run._dunning_plan(company, today)
         say(
             f"ours: dry run (preview)         {preview.seconds:8.2f} s  {preview.queries} queries"
             f"  ({len(plan)} reminders planned)"
         )
         with Timer(cr) as ours:
-            reminders = Reminder._dunning_run_company(company, today=today)
+            reminders = Run._dunning_run_company(company, today=today)
             env.flush_all()
         count = len(reminders) or 1
         say(
@@ -757,7 +757,7 @@ def main():
         say(f"ours: ms per reminder           {1000 * ours.seconds / count:8.1f}")
         say(f"ratio run / Odoo posting        {ours.seconds / posting:8.2f}")
         with Timer(cr) as rerun:
-            again = Reminder._dunning_run_company(company, today=today)
+            again = Run._dunning_run_company(company, today=today)
         say(
             f"ours: rerun same day            {rerun.seconds:8.2f} s  {rerun.queries} queries"
             f"  ({len(again)} reminders)"

@@ -1,0 +1,527 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+from collections import defaultdict
+from datetime import timedelta
+
+import psycopg2
+
+from odoo import SUPERUSER_ID, Command, _, api, fields, models
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+CHUNK_SIZE = 200  # customers per claim + create + send round
+CRON_BATCH = 1000  # customers per cron call; the cron commits and calls again
+JOB_SIZE = 200  # customers per queue job when OCA queue_job is installed
+
+
+class BillingDunningRun(models.AbstractModel):
+    """The dunning run: the daily cron and its queue jobs, the plan of what a run sends
+    (candidates, levels, penalties as plain data), the claim of the invoices, the creation
+    of the reminders and their sending on each channel; the follow-up state of a customer."""
+
+    _name = "billing.dunning.run"
+    _description = "Dunning Run"
+
+    @api.model
+    def _cron_run(self, batch_size=CRON_BATCH, job_size=JOB_SIZE):
+        """Daily run over every company that has a dunning policy.
+
+        Without OCA queue_job, processes at most ``batch_size`` customers per call and
+        reports progress: the cron framework commits and calls again while customers remain.
+        With queue_job (unless the system parameter ``billing_dunning.use_queue_job`` is
+        ``0``), enqueues one job per ``job_size`` customers of a company instead, which the
+        job runner spreads over the Odoo workers and nodes. Either way each customer's
+        reminder, its e-mail (queued) and its activity are written with the claim of its
+        invoices in one transaction, so a run killed halfway restarts without duplicates and
+        two workers never remind the same invoice."""
+        today = fields.Date.context_today(self)
+        companies = (
+            self.env["billing.dunning.policy"]
+            .sudo()
+            .search([("level_ids", "!=", False)])
+            .company_id
+        )
+        if self._dunning_use_jobs():
+            return self._dunning_enqueue(companies, today, job_size)
+        done = remaining = 0
+        for company in companies:
+            Run = self.with_company(company)
+            plan = Run._dunning_plan(company, today)
+            todo = plan[: max(batch_size - done, 0)]
+            if todo:
+                Run._dunning_execute(company, todo, today)
+            done += len(todo)
+            remaining += len(plan) - len(todo)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done
+
+    @api.model
+    def _dunning_use_jobs(self):
+        """Split the run into queue jobs: OCA queue_job is installed and not switched off."""
+        param = self.env["ir.config_parameter"].sudo().get_param("billing_dunning.use_queue_job")
+        return "queue.job" in self.env and hasattr(self, "with_delay") and param != "0"
+
+    @api.model
+    def _dunning_enqueue(self, companies, today, job_size=JOB_SIZE):
+        """One queue job per ``job_size`` customers with something to send today. A job
+        still waiting with the same customers and date is not enqueued twice; a job that
+        runs after another one (or after the cron) sends only what is still due."""
+        # queue_job is optional: imported only when installed
+        from odoo.addons.queue_job.job import identity_exact
+
+        jobs = 0
+        for company in companies:
+            Run = self.with_company(company)
+            partner_ids = [entry["partner"].id for entry in Run._dunning_plan(company, today)]
+            for start in range(0, len(partner_ids), job_size):
+                partners = self.env["res.partner"].browse(partner_ids[start : start + job_size])
+                Run.with_delay(
+                    description=_(
+                        "Dunning run of %(company)s: %(count)s customers",
+                        company=company.name,
+                        count=len(partners),
+                    ),
+                    identity_key=identity_exact,
+                )._dunning_job(company, partners, today)
+                jobs += 1
+        self.env["ir.cron"]._notify_progress(done=jobs, remaining=0)
+        return jobs
+
+    @api.model
+    def _dunning_job(self, company, partners, today):
+        """Queue job: the reminders of ``partners`` in ``company`` for the run of ``today``."""
+        reminders = self.with_company(company)._dunning_run_company(
+            company, partners=partners, today=today
+        )
+        return _("%(count)s reminders created", count=len(reminders))
+
+    @api.model
+    def _dunning_run_company(self, company, partners=None, manual=False, today=None):
+        today = today or fields.Date.context_today(self)
+        plan = self._dunning_plan(company, today, partners=partners, manual=manual)
+        return self._dunning_execute(company, plan, today, manual=manual)
+
+    @api.model
+    def _dunning_candidate_domain(self, company, today, partners=None):
+        domain = [
+            ("company_id", "=", company.id),
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+            ("amount_residual", ">", 0),
+            ("invoice_date_due", "<", today),
+            ("dunning_excluded", "=", False),
+            ("dunning_disputed", "=", False),
+        ]
+        if partners:
+            domain.append(("commercial_partner_id", "in", partners.commercial_partner_id.ids))
+        return domain
+
+    @api.model
+    def _dunning_candidates(self, company, today, partners=None):
+        return self.env["account.move"].search_fetch(
+            self._dunning_candidate_domain(company, today, partners),
+            [
+                "name",
+                "partner_id",
+                "commercial_partner_id",
+                "invoice_date_due",
+                "currency_id",
+                "amount_residual",
+                "amount_residual_signed",
+                "amount_total_signed",
+                "dunning_level_id",
+                "dunning_last_date",
+                "dunning_interest_until",
+                "dunning_indemnity_invoiced",
+                "dunning_notice_date",
+            ],
+            order="commercial_partner_id, invoice_date_due, id",
+        )
+
+    @api.model
+    def _dunning_not_yet_due(self, moves, today):
+        """{move_id: (amount in move currency, amount in company currency)} still open on
+        receivable lines that fall due after ``today``: instalments to come, or a retenue de
+        garantie held until its release date. Reminders never chase them. One query."""
+        if not moves:
+            return {}
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT aml.move_id, SUM(aml.amount_residual_currency), SUM(aml.amount_residual)
+                  FROM account_move_line aml
+                  JOIN account_account acc ON acc.id = aml.account_id
+                 WHERE aml.move_id = ANY(%s)
+                   AND acc.account_type = 'asset_receivable'
+                   AND aml.date_maturity >= %s
+                   AND NOT aml.reconciled
+                 GROUP BY aml.move_id
+                """,
+                list(moves.ids),
+                today,
+            )
+        )
+        return {move_id: (cur, comp) for move_id, cur, comp in self.env.cr.fetchall()}
+
+    @api.model
+    def _dunning_followups(self, company, partners):
+        followups = self.env["billing.dunning.followup"].search(
+            [("company_id", "=", company.id), ("partner_id", "in", partners.ids)]
+        )
+        return {f.partner_id.id: f for f in followups}
+
+    @api.model
+    def _dunning_plan(self, company, today, partners=None, manual=False):
+        """What a run on ``today`` sends, as plain data, without writing anything.
+
+        One entry per customer with at least one invoice reaching a new level:
+        ``{"partner", "contact", "policy", "level", "followup", "promise", "lines"}``,
+        each line ``{"move", "level", "previous_level", "days_late", "amount_residual",
+        "amount_residual_company", "interest", "indemnity", "detail"}``. ``manual`` (send
+        now, preview of one customer) ignores pauses and promises not yet due."""
+        moves = self._dunning_candidates(company, today, partners)
+        not_yet_due = self._dunning_not_yet_due(moves, today)
+        due = {
+            move.id: (
+                move.amount_residual - not_yet_due.get(move.id, (0.0, 0.0))[0],
+                move.amount_residual_signed - not_yet_due.get(move.id, (0.0, 0.0))[1],
+            )
+            for move in moves
+        }
+        moves = moves.filtered(lambda m: m.currency_id.compare_amounts(due[m.id][0], 0) > 0)
+        if not moves:
+            return []
+        Policy = self.env["billing.dunning.policy"]
+        default_policy = Policy._get_default_policy(company)
+        followups = self._dunning_followups(company, moves.commercial_partner_id)
+        by_partner = defaultdict(list)
+        for move in moves:
+            by_partner[move.commercial_partner_id].append(move)
+        rates = None
+        payments = None
+        Penalty = self.env["billing.dunning.penalty"]
+        indemnity_amount = Penalty._dunning_indemnity_amount(company, today)
+        levels_cache = {}
+        plan = []
+        for partner, partner_moves in by_partner.items():
+            followup = followups.get(partner.id)
+            promise = False
+            if followup:
+                if followup.excluded or followup.disputed:
+                    continue
+                if not manual and followup.paused_until and followup.paused_until >= today:
+                    continue
+                if followup.promise_date:
+                    if followup.promise_date >= today:
+                        if not manual:
+                            continue
+                    else:
+                        overdue_now = sum(due[m.id][1] for m in partner_moves)
+                        paid = followup.promise_base - overdue_now
+                        cur = company.currency_id
+                        promise = (
+                            "kept"
+                            if cur.compare_amounts(paid, followup.promise_amount) >= 0
+                            else "broken"
+                        )
+            policy = (followup and followup.policy_id) or default_policy
+            if not policy:
+                continue
+            overdue = sum(due[m.id][1] for m in partner_moves)
+            if company.currency_id.compare_amounts(overdue, policy.min_amount) < 0:
+                continue
+            if policy.id not in levels_cache:
+                levels_cache[policy.id] = policy._sorted_levels()
+            levels = levels_cache[policy.id]
+            lines = []
+            for move in partner_moves:
+                reached, _next, _date = policy._dunning_next_level(
+                    levels, move, today, force_next=promise == "broken"
+                )
+                lines.append({"move": move, "level": reached})
+            new_levels = [line["level"] for line in lines if line["level"]]
+            if not new_levels:
+                continue
+            level = max(new_levels, key=lambda lvl: (lvl.sequence, lvl.id))
+            is_b2b = partner.is_company
+            for line in lines:
+                move = line["move"]
+                # penalties follow each line's level: the new one, or the one it stays at
+                line_level = line["level"] or move.dunning_level_id
+                if line_level.add_penalties and rates is None:
+                    rates = Penalty._dunning_rates()
+                    payments = Penalty._dunning_payments(moves)
+                line.update(
+                    previous_level=move.dunning_level_id,
+                    days_late=(today - move.invoice_date_due).days,
+                    amount_residual=due[move.id][0],
+                    amount_residual_company=due[move.id][1],
+                    interest=0.0,
+                    indemnity=0.0,
+                    detail=False,
+                )
+                if line_level.add_penalties:
+                    line.update(
+                        Penalty.with_context(lang=partner.lang or self.env.lang)._dunning_penalties(
+                            move,
+                            is_b2b,
+                            policy,
+                            today,
+                            rates,
+                            payments.get(move.id, ()),
+                            indemnity_amount,
+                        )
+                    )
+            contact = partner_moves[0].partner_id
+            if not contact.email and partner.email:
+                contact = partner
+            plan.append(
+                {
+                    "partner": partner,
+                    "contact": contact,
+                    "policy": policy,
+                    "level": level,
+                    "followup": followup,
+                    "promise": promise,
+                    "lines": lines,
+                }
+            )
+        return plan
+
+    @api.model
+    def _dunning_claim(self, targets, today, notice_levels=()):
+        """Take invoices to their new level, once. ``targets``: ``{move_id: level_id}``;
+        an invoice taken to one of ``notice_levels`` (formal notices) keeps the date of its
+        first formal notice, from which a consumer owes interest.
+
+        Locks the invoices with ``FOR UPDATE SKIP LOCKED`` (an invoice another worker is
+        reminding right now is left to it) and moves the level only where no reminder line
+        has that (invoice, level) yet. When another worker committed the same invoices since
+        this transaction started, PostgreSQL refuses the update (serialization failure): the
+        chunk is left to the next run. Returns the ids of the invoices claimed."""
+        if not targets:
+            return set()
+        self.env["account.move"].flush_model(
+            ["dunning_level_id", "dunning_last_date", "dunning_notice_date"]
+        )
+        cr = self.env.cr
+        claimed = set()
+        try:
+            with cr.savepoint(flush=False):
+                cr.execute(
+                    SQL(
+                        "SELECT id FROM account_move WHERE id = ANY(%s) "
+                        "ORDER BY id FOR UPDATE SKIP LOCKED",
+                        list(targets),
+                    ),
+                    log_exceptions=False,
+                )
+                locked = [row[0] for row in cr.fetchall()]
+                if locked:
+                    values = SQL(", ").join(
+                        SQL("(%s, %s, %s)", mid, targets[mid], targets[mid] in notice_levels)
+                        for mid in locked
+                    )
+                    cr.execute(
+                        SQL(
+                            """
+                            UPDATE account_move m
+                               SET dunning_level_id = v.level_id, dunning_last_date = %s,
+                                   dunning_notice_date = CASE WHEN v.notice
+                                       THEN COALESCE(m.dunning_notice_date, %s)
+                                       ELSE m.dunning_notice_date END
+                              FROM (VALUES %s) AS v(move_id, level_id, notice)
+                             WHERE m.id = v.move_id
+                               AND m.dunning_level_id IS DISTINCT FROM v.level_id
+                               AND NOT EXISTS (
+                                   SELECT 1 FROM billing_dunning_reminder_line l
+                                    WHERE l.move_id = v.move_id AND l.level_id = v.level_id)
+                            RETURNING m.id
+                            """,
+                            today,
+                            today,
+                            values,
+                        ),
+                        log_exceptions=False,
+                    )
+                    claimed = {row[0] for row in cr.fetchall()}
+        except psycopg2.errors.SerializationFailure:
+            _logger.info("Dunning: invoices reminded by a concurrent run, left to the next run")
+            claimed = set()
+        self.env["account.move"].browse(list(targets)).invalidate_recordset(
+            ["dunning_level_id", "dunning_last_date", "dunning_notice_date"]
+        )
+        return claimed
+
+    @api.model
+    def _dunning_execute(self, company, plan, today, manual=False):
+        """Claim, create and send the reminders of ``plan``, chunk by chunk."""
+        Reminder = self.env["billing.dunning.reminder"]
+        reminders = Reminder
+        Reminder = Reminder.with_company(company).with_context(
+            tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True
+        )
+        for start in range(0, len(plan), CHUNK_SIZE):
+            chunk = plan[start : start + CHUNK_SIZE]
+            targets = {
+                line["move"].id: line["level"].id
+                for entry in chunk
+                for line in entry["lines"]
+                if line["level"]
+            }
+            notice_levels = {
+                line["level"].id
+                for entry in chunk
+                for line in entry["lines"]
+                if line["level"] and line["level"].formal_notice
+            }
+            claimed = self._dunning_claim(targets, today, notice_levels)
+            vals_list = []
+            promises = self.env["billing.dunning.followup"]
+            for entry in chunk:
+                lines = [
+                    line
+                    for line in entry["lines"]
+                    if not line["level"] or line["move"].id in claimed
+                ]
+                if not any(line["level"] for line in lines):
+                    continue
+                if entry["promise"]:
+                    promises |= entry["followup"]
+                level = entry["level"]
+                vals_list.append(
+                    {
+                        "company_id": company.id,
+                        "partner_id": entry["partner"].id,
+                        "contact_id": entry["contact"].id,
+                        "policy_id": entry["policy"].id,
+                        "level_id": level.id,
+                        "date": today,
+                        "deadline": level.formal_notice
+                        and today + timedelta(days=entry["policy"].formal_notice_days),
+                        "manual": manual,
+                        "after_reminders": any(line["previous_level"] for line in lines),
+                        "line_ids": [
+                            Command.create(
+                                {
+                                    "move_id": line["move"].id,
+                                    "level_id": line["level"].id if line["level"] else False,
+                                    "previous_level_id": line["previous_level"].id,
+                                    "date_due": line["move"].invoice_date_due,
+                                    "days_late": line["days_late"],
+                                    "currency_id": line["move"].currency_id.id,
+                                    "amount_residual": line["amount_residual"],
+                                    "amount_residual_company": line["amount_residual_company"],
+                                    "amount_interest": line["interest"],
+                                    "amount_indemnity": line["indemnity"],
+                                    "interest_detail": line["detail"],
+                                }
+                            )
+                            for line in lines
+                        ],
+                    }
+                )
+            if not vals_list:
+                continue
+            created = Reminder.create(vals_list)
+            if promises:
+                promises.write({"promise_date": False, "promise_amount": 0.0, "promise_base": 0.0})
+            self.with_context(lang=self._dunning_office_lang(company))._dunning_send(created)
+            reminders |= created
+        return reminders
+
+    @api.model
+    def _dunning_office_lang(self, company):
+        """Language of the outcomes and activities the clerks read: the user's when a person
+        sends, the company's for the scheduled run (run by OdooBot)."""
+        if self.env.uid == SUPERUSER_ID:
+            return company.partner_id.lang or self.env.lang
+        return self.env.lang
+
+    @api.model
+    def _dunning_send(self, reminders):
+        """Send each of ``reminders`` on its level's channels and record the outcome of each.
+
+        E-mails are queued (sent by the mail queue after the commit), letters wait in the
+        print queue, calls are activities. A customer without e-mail address gets a letter
+        and a call instead."""
+        reminders = reminders.with_context(lang=self.env.lang)
+        outcomes = []
+        fallback = set()
+        by_template = defaultdict(lambda: reminders.browse())
+        for reminder in reminders:
+            if not reminder.level_id.channel_email:
+                continue
+            if reminder.contact_id.email:
+                by_template[reminder.level_id._get_mail_template()] |= reminder
+            else:
+                fallback.add(reminder.id)
+                outcomes.append(
+                    {
+                        "reminder_id": reminder.id,
+                        "channel": "email",
+                        "state": "failed",
+                        "note": _(
+                            "No e-mail address on %(partner)s: a letter and a phone call "
+                            "replace the e-mail.",
+                            partner=reminder.contact_id.display_name,
+                        ),
+                    }
+                )
+        for template, batch in by_template.items():
+            subjects = template._render_field("subject", batch.ids, compute_lang=True)
+            bodies = template._render_field("body_html", batch.ids, compute_lang=True)
+            for reminder in batch.with_context(mail_notify_force_send=False):
+                message = reminder.message_post(
+                    body=bodies[reminder.id],
+                    subject=subjects[reminder.id],
+                    partner_ids=reminder.contact_id.ids,
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_comment",
+                    email_layout_xmlid="mail.mail_notification_light",
+                )
+                outcomes.append(
+                    {
+                        "reminder_id": reminder.id,
+                        "channel": "email",
+                        "state": "done",
+                        "note": _("Queued to %(email)s", email=reminder.contact_id.email),
+                        "message_id": message.id,
+                    }
+                )
+        for reminder in reminders:
+            level = reminder.level_id
+            if level.channel_letter or reminder.id in fallback:
+                outcomes.append(
+                    {
+                        "reminder_id": reminder.id,
+                        "channel": "letter",
+                        "state": "todo",
+                        "note": _("To print"),
+                    }
+                )
+            if level.channel_phone or reminder.id in fallback:
+                user = level.activity_user_id or reminder.partner_id.user_id or self.env.user
+                activity = reminder.activity_schedule(
+                    "mail.mail_activity_data_call",
+                    date_deadline=reminder.date,
+                    summary=_(
+                        "Call %(partner)s about %(amount)s overdue",
+                        partner=reminder.partner_id.display_name,
+                        amount=reminder.currency_id.format(reminder.amount_due),
+                    ),
+                    user_id=user.id,
+                )
+                outcomes.append(
+                    {
+                        "reminder_id": reminder.id,
+                        "channel": "phone",
+                        "state": "todo",
+                        "note": _("Call planned for %(user)s", user=user.name),
+                        "activity_id": activity.id,
+                    }
+                )
+        self.env["billing.dunning.outcome"].create(outcomes)
