@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from ..tools import levels as level_tools
 
@@ -138,6 +139,34 @@ class BillingDunningPolicy(models.Model):
             levels[upcoming] if upcoming is not None else False,
             due_on or False,
         )
+
+    @api.model
+    def _demo_translate(self):
+        """Demo: the French names of the demo policy and levels (the demo customers and
+        company are French), kept beside the English ones."""
+        names = {
+            "demo_policy_standard": "Standard B2B",
+            "demo_level_friendly": "Relance amiable",
+            "demo_level_second": "Deuxième relance et appel",
+            "demo_level_notice": "Mise en demeure",
+        }
+        for xmlid, name in names.items():
+            record = self.env.ref(f"billing_dunning.{xmlid}", raise_if_not_found=False)
+            if record:
+                # stored even when French is not installed yet (update_field_translations
+                # keeps installed languages only)
+                record.flush_recordset(["name"])
+                self.env.cr.execute(
+                    SQL(
+                        "UPDATE %s SET name = name || jsonb_build_object('fr_FR', %s) "
+                        "WHERE id = %s",
+                        SQL.identifier(record._table),
+                        name,
+                        record.id,
+                    )
+                )
+                record.invalidate_recordset(["name"])
+        return True
 
     @api.model
     def _demo_create_invoices(self, company):

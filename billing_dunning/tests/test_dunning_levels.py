@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import DUE, DunningCommon
 
@@ -132,8 +132,16 @@ class TestDunningFollowupScreens(DunningCommon):
             arch = Followup.get_view(view_type="list")["arch"]
             for field in ("overdue_amount", "level_id", "next_action", "next_date"):
                 self.assertIn(f'name="{field}"', arch)
-            # opening the menu again creates nothing more
-            Followup.action_open_followups()
+            # opening the menu again, as a billing user, creates nothing more
+            clerk = new_test_user(
+                self.env, login="dun_clerk", groups="account.group_account_invoice"
+            )
+            menu_action = (
+                self.env.ref("billing_dunning.billing_dunning_followup_server_action")
+                .with_user(clerk)
+                .run()
+            )
+            self.assertEqual(menu_action["res_model"], "billing.dunning.followup")
         self.assertEqual(Followup.search_count([("partner_id", "=", self.b2b.id)]), 1)
 
     def _preview(self, partner=None):
@@ -216,3 +224,17 @@ class TestDunningLanguage(DunningCommon):
             f"Intérêts de retard sur {self.inv1.name} échue le 03/03/2025, jusqu'au "
             "17/04/2025 (45 j à 13,15 %)",
         )
+
+    def test_demo_level_names_in_french(self):
+        """The demo levels (French company and customers) have their French names."""
+        self.env["ir.model.data"].create(
+            {
+                "module": "billing_dunning",
+                "name": "demo_level_friendly",
+                "model": "billing.dunning.level",
+                "res_id": self.level1.id,
+            }
+        )
+        self.env["billing.dunning.policy"]._demo_translate()
+        self.assertEqual(self.level1.with_context(lang="fr_FR").name, "Relance amiable")
+        self.assertEqual(self.level1.with_context(lang="en_US").name, "Friendly reminder")
