@@ -3,7 +3,7 @@
     "name": "French Billing Compliance",
     "summary": "Legal mentions, posting gate, payment-term limits and Factur-X "
     "EN16931 for French invoices",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Accounting/Localizations",
     "website": "https://github.com/billing-fr/billing-fr",
     "author": "Billing FR",
