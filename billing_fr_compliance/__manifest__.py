@@ -16,6 +16,7 @@
         "security/ir.model.access.csv",
         "data/billing_fr_rate_data.xml",
         "data/account_fiscal_position_data.xml",
+        "data/ir_cron_data.xml",
         "views/billing_fr_rate_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",

@@ -68,8 +68,10 @@ class AccountMove(models.Model):
     )
 
     # ---- Factur-X EN16931
+    # posting more documents at once leaves their Factur-X check to the scheduled action
+    _fr_facturx_check_limit = 10
     fr_facturx_state = fields.Selection(
-        selection=[("valid", "Valid"), ("error", "Errors")],
+        selection=[("pending", "To Check"), ("valid", "Valid"), ("error", "Errors")],
         string="Factur-X",
         copy=False,
         readonly=True,
@@ -611,10 +613,35 @@ class AccountMove(models.Model):
 
     def _fr_facturx_check_posted(self):
         """Check the Factur-X of the documents sent as Factur-X as they are posted, so that
-        their status shows at once; Send & Print reuses the result while the XML is the same."""
-        for move in self.filtered(lambda m: m.company_id._fr_is_french()):
-            if move._fr_facturx_sent_as_facturx():
-                move._fr_facturx_build()
+        their status shows at once; Send & Print reuses the result while the XML is the same.
+
+        The check takes a tenth of a second or more per document (two schematrons): a posting
+        of more than ``_fr_facturx_check_limit`` documents at once (a batch, a script) marks
+        them "To Check" and leaves the check to the scheduled action, triggered at once, so
+        that posting in bulk does not wait for it."""
+        moves = self.filtered(lambda m: m.company_id._fr_is_french())
+        moves = moves.filtered(lambda m: m._fr_facturx_sent_as_facturx())
+        if len(moves) > self._fr_facturx_check_limit:
+            moves.sudo().write({"fr_facturx_state": "pending", "fr_facturx_checksum": False})
+            cron = self.env.ref(
+                "billing_fr_compliance.ir_cron_fr_facturx_check", raise_if_not_found=False
+            )
+            if cron:
+                cron.sudo()._trigger()
+            return
+        for move in moves:
+            move._fr_facturx_build()
+
+    @api.model
+    def _cron_fr_facturx_check(self, batch=200):
+        """Scheduled action: check the documents posted in bulk ("To Check")."""
+        moves = self.search(
+            [("fr_facturx_state", "=", "pending"), ("state", "=", "posted")], limit=batch + 1
+        )
+        for move in moves[:batch]:
+            move._fr_facturx_build()
+        if len(moves) > batch:  # the rest in the next run, started at once
+            self.env.ref("billing_fr_compliance.ir_cron_fr_facturx_check")._trigger()
 
     def _fr_facturx_error_text(self, messages):
         return "\n".join(
@@ -641,7 +668,11 @@ class AccountMove(models.Model):
             xml, messages, checksum = b"", [str(error)], False
         else:
             checksum = hashlib.sha256(facturx_check.VERSION.encode() + xml).hexdigest()
-            if not force and self.fr_facturx_state and self.fr_facturx_checksum == checksum:
+            if (
+                not force
+                and self.fr_facturx_state in ("valid", "error")
+                and self.fr_facturx_checksum == checksum
+            ):
                 return xml, (self.fr_facturx_messages or "").splitlines()
             messages = facturx_check.user_messages(facturx_check.check(xml))
         vals = {

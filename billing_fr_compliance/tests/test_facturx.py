@@ -8,6 +8,7 @@ import facturx
 from freezegun import freeze_time
 from pypdf import PdfReader, PdfWriter
 
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 from odoo.tools import config, mute_logger
@@ -274,6 +275,33 @@ class TestFacturx(BillingFrCommon):
         action = move.action_fr_facturx_check()
         self.assertEqual(action["params"]["type"], "success")
         self.assertEqual(action["params"]["next"]["tag"], "soft_reload")
+
+    def test_bulk_posting_leaves_the_check_to_the_scheduled_action(self):
+        count = self.env["account.move"]._fr_facturx_check_limit + 1
+        with freeze_time(self.invoice_date):
+            moves = self.env["account.move"].create(
+                [
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": self.customer.id,
+                        "invoice_date": self.invoice_date,
+                        "ref": "PO-%d" % index,
+                        "invoice_line_ids": [
+                            Command.create({"product_id": self.goods.id, "price_unit": 80.0})
+                        ],
+                    }
+                    for index in range(count)
+                ]
+            )
+            moves.action_post()
+        self.assertEqual(set(moves.mapped("fr_facturx_state")), {"pending"})
+        cron = self.env.ref("billing_fr_compliance.ir_cron_fr_facturx_check")
+        self.assertTrue(
+            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]),
+            "the scheduled action is started at once",
+        )
+        cron.method_direct_trigger()
+        self.assertEqual(set(moves.mapped("fr_facturx_state")), {"valid"})
 
     # switches --------------------------------------------------------------------------------
 
