@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
+import importlib.util
 import io
+import os
 from datetime import timedelta
 from unittest.mock import patch
 
@@ -363,3 +365,38 @@ class TestFacturxNotFrench(AccountTestInvoicingCommon):
             len(PdfReader(io.BytesIO(plain)).pages),
             "no CGV pages for a company that is not French",
         )
+
+
+@tagged("post_install", "-at_install")
+class TestFacturxMigration(BillingFrCommon):
+    """18.0.1.1.0: the former per-customer Invoice Format becomes the customer's eInvoice
+    format in each French company."""
+
+    def _migrate(self):
+        path = os.path.join(
+            os.path.dirname(__file__), "..", "migrations", "18.0.1.1.0", "post-migrate.py"
+        )
+        spec = importlib.util.spec_from_file_location("billing_fr_migrate_18_0_1_1_0", path)
+        script = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(script)
+        self.env.flush_all()
+        script.migrate(self.env.cr, "18.0.1.0.0")
+        self.env.invalidate_all()
+
+    def test_old_invoice_format_becomes_the_einvoice_format(self):
+        cr = self.env.cr
+        # the column of the former field, as a database of 18.0.1.0.0 has it (rolled back)
+        cr.execute("ALTER TABLE res_partner ADD COLUMN fr_facturx_mode varchar")
+        modes = {self.customer: "pdf", self.canadian: "facturx", self.german: "company"}
+        for partner, mode in modes.items():
+            cr.execute(
+                "UPDATE res_partner SET fr_facturx_mode = %s WHERE id = %s", (mode, partner.id)
+            )
+        self.company.fr_facturx_enabled = False  # plain PDFs unless the customer asked
+        self._migrate()
+        partners = self.env["res.partner"].with_company(self.company)
+        self.assertFalse(partners.browse(self.customer.id).invoice_edi_format)
+        self.assertEqual(partners.browse(self.canadian.id).invoice_edi_format, "facturx")
+        # left to the company setting, which was off: still a plain PDF
+        self.assertFalse(partners.browse(self.german.id).invoice_edi_format)
+        self.assertFalse(partners.browse(self.private.id).invoice_edi_format)
