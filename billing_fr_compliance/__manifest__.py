@@ -3,7 +3,7 @@
     "name": "French Billing Compliance",
     "summary": "Legal mentions, posting gate, payment-term limits and Factur-X "
     "EN16931 for French invoices",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Accounting/Localizations",
     "website": "https://github.com/billing-fr/billing-fr",
     "author": "Billing FR",
@@ -16,6 +16,7 @@
         "security/ir.model.access.csv",
         "data/billing_fr_rate_data.xml",
         "data/account_fiscal_position_data.xml",
+        "data/ir_cron_data.xml",
         "views/billing_fr_rate_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",

@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
+import hashlib
 import re
 
 from odoo import _, api, fields, models
@@ -67,8 +68,10 @@ class AccountMove(models.Model):
     )
 
     # ---- Factur-X EN16931
+    # posting more documents at once leaves their Factur-X check to the scheduled action
+    _fr_facturx_check_limit = 10
     fr_facturx_state = fields.Selection(
-        selection=[("valid", "Valid"), ("error", "Errors")],
+        selection=[("pending", "To Check"), ("valid", "Valid"), ("error", "Errors")],
         string="Factur-X",
         copy=False,
         readonly=True,
@@ -81,11 +84,18 @@ class AccountMove(models.Model):
         readonly=True,
         help="Each rule the document breaks, with where to fix it.",
     )
+    fr_facturx_checksum = fields.Char(
+        string="Checked Factur-X XML",
+        copy=False,
+        readonly=True,
+        help="Fingerprint of the XML the status was computed on: the same XML is not checked "
+        "twice.",
+    )
     fr_facturx_applicable = fields.Boolean(
         string="Sent as Factur-X",
         compute="_compute_fr_facturx_applicable",
-        help="Posted customer invoice or credit note of a company that sends Factur-X, to a "
-        "customer who did not ask for a plain PDF.",
+        help="Posted customer invoice or credit note of a French company whose customer's "
+        "e-invoice format is Factur-X.",
     )
 
     @api.depends("invoice_line_ids.product_id.type", "invoice_line_ids.display_type")
@@ -96,15 +106,10 @@ class AccountMove(models.Model):
                 [line.product_id.type or None for line in lines]
             )
 
-    @api.depends(
-        "state",
-        "move_type",
-        "company_id.fr_facturx_enabled",
-        "commercial_partner_id.fr_facturx_mode",
-    )
+    @api.depends("state", "move_type", "company_id", "partner_id.invoice_edi_format")
     def _compute_fr_facturx_applicable(self):
         for move in self:
-            move.fr_facturx_applicable = move._fr_facturx_enabled()
+            move.fr_facturx_applicable = move._fr_facturx_sent_as_facturx()
 
     def write(self, vals):
         # account: a checked draft that is edited is no longer known to be compliant
@@ -131,6 +136,7 @@ class AccountMove(models.Model):
         posted = posted.with_env(self.env)
         for move in posted.filtered(lambda m: m.is_sale_document() and not m.fr_legal_snapshot):
             move.fr_legal_snapshot = move._fr_build_legal_snapshot()
+        posted._fr_facturx_check_posted()
         for move in posted.filtered(lambda m: m.id in warnings):
             move.message_post(
                 body=_(
@@ -165,9 +171,11 @@ class AccountMove(models.Model):
         }
 
     def action_fr_facturx_check(self):
-        """Button: build and validate the Factur-X XML, show the result."""
+        """Button: build and validate the Factur-X XML, show the result and reload the form
+        (status and messages)."""
         self.ensure_one()
-        __, messages = self._fr_facturx_build()
+        __, messages = self._fr_facturx_build(force=True)
+        reload = {"type": "ir.actions.client", "tag": "soft_reload"}
         if messages:
             return {
                 "type": "ir.actions.client",
@@ -177,6 +185,7 @@ class AccountMove(models.Model):
                     "sticky": True,
                     "title": _("%(name)s: Factur-X not valid", name=self.name),
                     "message": "\n".join(messages),
+                    "next": reload,
                 },
             }
         return {
@@ -186,6 +195,7 @@ class AccountMove(models.Model):
                 "type": "success",
                 "title": _("%(name)s: Factur-X valid", name=self.name),
                 "message": _("The XML passes the XSD and both schematrons (EN16931, BR-FR)."),
+                "next": reload,
             },
         }
 
@@ -568,7 +578,8 @@ class AccountMove(models.Model):
         """The CGV PDF of the company (bytes) to append after the printed document, or None.
         Meant for the ir.actions.report override that assembles the invoice PDF."""
         self.ensure_one()
-        if not self.is_sale_document() or not self.company_id.fr_cgv_pdf:
+        company = self.company_id
+        if not self.is_sale_document() or not company.fr_cgv_pdf or not company._fr_is_french():
             return None
         return base64.b64decode(self.company_id.fr_cgv_pdf)
 
@@ -581,22 +592,56 @@ class AccountMove(models.Model):
     # Factur-X EN16931 of customer invoices and credit notes
     # ------------------------------------------------------------------
 
-    def _need_ubl_cii_xml(self, ubl_cii_format):
-        # account_edi_ubl_cii: our Factur-X replaces Odoo's CII for these documents
-        if ubl_cii_format == "facturx" and self._fr_facturx_enabled():
-            return False
-        return super()._need_ubl_cii_xml(ubl_cii_format)
-
-    def _fr_facturx_enabled(self):
-        """Whether this document is sent as Factur-X: a posted customer invoice or credit note,
-        the company switch on, unless the customer asked for a plain PDF (or forced it on)."""
+    def _fr_facturx_own_xml(self):
+        """Whether the Factur-X (CII) builder of account_edi_ubl_cii makes our EN16931 XML for
+        this document: a posted customer invoice or credit note of a French company."""
         self.ensure_one()
-        if self.state != "posted" or self.move_type not in ("out_invoice", "out_refund"):
+        return (
+            self.state == "posted"
+            and self.move_type in ("out_invoice", "out_refund")
+            and self.company_id._fr_is_french()
+        )
+
+    def _fr_facturx_sent_as_facturx(self):
+        """Whether Send & Print sends this document as Factur-X: our XML (see
+        ``_fr_facturx_own_xml``) and the e-invoice format Odoo picks for its customer
+        (``invoice_edi_format``) is Factur-X."""
+        self.ensure_one()
+        if not self._fr_facturx_own_xml():
             return False
-        mode = self.commercial_partner_id.fr_facturx_mode or "company"
-        if mode == "company":
-            return self.company_id.fr_facturx_enabled
-        return mode == "facturx"
+        return self.env["account.move.send"]._get_default_invoice_edi_format(self) == "facturx"
+
+    def _fr_facturx_check_posted(self):
+        """Check the Factur-X of the documents sent as Factur-X as they are posted, so that
+        their status shows at once; Send & Print reuses the result while the XML is the same.
+
+        The check takes a tenth of a second or more per document (two schematrons): a posting
+        of more than ``_fr_facturx_check_limit`` documents at once (a batch, a script) marks
+        them "To Check" and leaves the check to the scheduled action, triggered at once, so
+        that posting in bulk does not wait for it."""
+        moves = self.filtered(lambda m: m.company_id._fr_is_french())
+        moves = moves.filtered(lambda m: m._fr_facturx_sent_as_facturx())
+        if len(moves) > self._fr_facturx_check_limit:
+            moves.sudo().write({"fr_facturx_state": "pending", "fr_facturx_checksum": False})
+            cron = self.env.ref(
+                "billing_fr_compliance.ir_cron_fr_facturx_check", raise_if_not_found=False
+            )
+            if cron:
+                cron.sudo()._trigger()
+            return
+        for move in moves:
+            move._fr_facturx_build()
+
+    @api.model
+    def _cron_fr_facturx_check(self, batch=200):
+        """Scheduled action: check the documents posted in bulk ("To Check")."""
+        moves = self.search(
+            [("fr_facturx_state", "=", "pending"), ("state", "=", "posted")], limit=batch + 1
+        )
+        for move in moves[:batch]:
+            move._fr_facturx_build()
+        if len(moves) > batch:  # the rest in the next run, started at once
+            self.env.ref("billing_fr_compliance.ir_cron_fr_facturx_check")._trigger()
 
     def _fr_facturx_error_text(self, messages):
         return "\n".join(
@@ -609,8 +654,9 @@ class AccountMove(models.Model):
             + ["- " + message for message in messages]
         )
 
-    def _fr_facturx_build(self):
-        """Build the Factur-X XML of this posted document and validate it.
+    def _fr_facturx_build(self, force=False):
+        """Build the Factur-X XML of this posted document and validate it (once per distinct
+        XML: the status of an identical XML is reused unless ``force``).
 
         :return: (xml bytes, list of French messages, empty when valid); the status fields are
             updated.
@@ -618,12 +664,21 @@ class AccountMove(models.Model):
         self.ensure_one()
         try:
             xml = facturx_data.build_xml(self._fr_facturx_invoice_data())
-            messages = facturx_check.user_messages(facturx_check.check(xml))
         except ValueError as error:  # a datum the library refuses (no number, bad currency...)
-            xml, messages = b"", [str(error)]
+            xml, messages, checksum = b"", [str(error)], False
+        else:
+            checksum = hashlib.sha256(facturx_check.VERSION.encode() + xml).hexdigest()
+            if (
+                not force
+                and self.fr_facturx_state in ("valid", "error")
+                and self.fr_facturx_checksum == checksum
+            ):
+                return xml, (self.fr_facturx_messages or "").splitlines()
+            messages = facturx_check.user_messages(facturx_check.check(xml))
         vals = {
             "fr_facturx_state": "error" if messages else "valid",
             "fr_facturx_messages": "\n".join(messages) or False,
+            "fr_facturx_checksum": checksum,
         }
         if any(self[fname] != value for fname, value in vals.items()):
             # the status is written by whoever renders the PDF, a portal customer included

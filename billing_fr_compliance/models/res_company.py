@@ -107,8 +107,10 @@ class ResCompany(models.Model):
 
     # Factur-X (kept at the end: see the Factur-X section of models/account_move.py)
     fr_facturx_enabled = fields.Boolean(
-        string="Send Factur-X",
+        string="Factur-X for All Customers",
         default=True,
-        help="Customer invoices and credit notes are sent as Factur-X EN16931: the PDF carries "
-        "the XML checked against the French e-invoicing rules.",
+        help="Customers without an e-invoice format of their own get Factur-X EN16931 whatever "
+        "their country. Off, Odoo suggests the format of the customer's country (Factur-X for "
+        "French customers, XRechnung for German ones, Peppol BIS elsewhere in Europe, none "
+        "outside). The format of a customer is set on its form (Accounting tab).",
     )

@@ -281,13 +281,12 @@ class ResPartner(models.Model):
         }
 
     # Factur-X (kept at the end: see the Factur-X section of models/account_move.py)
-    fr_facturx_mode = fields.Selection(
-        selection=[
-            ("company", "Company setting"),
-            ("facturx", "Factur-X"),
-            ("pdf", "Plain PDF"),
-        ],
-        string="Invoice Format",
-        default="company",
-        help="Factur-X or a plain PDF for this customer; by default, the company setting.",
-    )
+    def _get_suggested_invoice_edi_format(self):
+        # account_edi_ubl_cii: a French company that sends Factur-X to every customer (its
+        # "Factur-X for All Customers" setting) suggests it whatever the customer's country;
+        # the format set on a customer (Accounting tab, eInvoice format) still wins
+        suggested = super()._get_suggested_invoice_edi_format()
+        company = self.env.company
+        if company.fr_facturx_enabled and company._fr_is_french():
+            return "facturx"
+        return suggested

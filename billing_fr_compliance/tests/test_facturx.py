@@ -1,20 +1,48 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
+import importlib.util
 import io
+import os
 from datetime import timedelta
+from unittest.mock import patch
 
 import facturx
 from freezegun import freeze_time
-from lxml import etree
 from pypdf import PdfReader, PdfWriter
 
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
-from odoo.tools import mute_logger
-from odoo.tools.pdf import OdooPdfFileReader, OdooPdfFileWriter
+from odoo.tools import config, mute_logger
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 from ..tools import facturx_check
 from .common import BillingFrCommon
+
+
+@mute_logger("odoo.addons.base.models.ir_actions_report")  # wkhtmltopdf's qt warnings
+def send_and_print(env, move):
+    """Send & Print through the wizard as a user does, rendering a real PDF. account_edi_ubl_cii
+    embeds the Factur-X into the PDF only outside tests (``test_enable``: it stores a loose
+    ``factur-x.xml`` attachment instead), so the option is off while the wizard runs."""
+    wizard = (
+        env["account.move.send.wizard"]
+        .with_context(active_model="account.move", active_ids=move.ids, force_report_rendering=True)
+        .create({"sending_methods": ["manual"]})
+    )
+    with patch.dict(config.options, {"test_enable": False}):
+        return wizard.action_send_and_print()
+
+
+def make_pdf(pages):
+    """A PDF of blank A4 pages (a company's general terms of sale, in the tests)."""
+    writer = PdfWriter()
+    for __ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
 
 
 @tagged("post_install", "-at_install")
@@ -61,19 +89,8 @@ class TestFacturx(BillingFrCommon):
             move.action_post()
         return move
 
-    @mute_logger("odoo.addons.base.models.ir_actions_report")  # wkhtmltopdf's qt warnings
     def _send_and_print(self, move):
-        """Send and print through the wizard, rendering a real PDF."""
-        wizard = (
-            self.env["account.move.send.wizard"]
-            .with_context(
-                active_model="account.move",
-                active_ids=move.ids,
-                force_report_rendering=True,
-            )
-            .create({"sending_methods": ["manual"]})
-        )
-        return wizard.action_send_and_print()
+        return send_and_print(self.env, move)
 
     def _send(self, move):
         """Send and print the document; return the PDF stored on it."""
@@ -173,54 +190,26 @@ class TestFacturx(BillingFrCommon):
         self.assertIn("<ram:TypeCode>381</ram:TypeCode>", xml)
         self.assertIn("<ram:IssuerAssignedID>%s</ram:IssuerAssignedID>" % invoice.name, xml)
 
-    @mute_logger("odoo.addons.base.models.ir_actions_report")
-    def test_print_button_pdf_is_facturx(self):
+    def test_downloaded_pdf_is_the_sent_facturx(self):
+        """The PDF that Send & Print stores is what the invoice's download and the customer
+        portal give: Odoo embedded our XML once and kept the same XML as the invoice's
+        e-invoice file."""
         move = self._posted_invoice(self.customer, [(self.goods, 1, 80.0, self.tax_20, 0.0)])
-        pdf, __ = (
-            self.env["ir.actions.report"]
-            .with_context(force_report_rendering=True)
-            ._render_qweb_pdf("account.account_invoices", res_ids=move.ids)
-        )
-        self._assert_facturx_pdf(pdf)
+        pdf = self._send(move)
+        self.assertEqual(move._get_invoice_legal_documents("pdf")["content"], pdf)
+        xml = self._assert_facturx_pdf(pdf)
+        self.assertEqual(move.ubl_cii_xml_id.raw.decode(), xml)
 
     @mute_logger("odoo.addons.base.models.ir_actions_report")
     def test_cgv_pdf_pages_follow_the_invoice(self):
-        move = self._posted_invoice(self.customer, [(self.goods, 1, 80.0, self.tax_20, 0.0)])
         report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
-        plain, __ = report._render_qweb_pdf("account.account_invoices", res_ids=move.ids)
-        move.invoice_pdf_report_id.unlink()  # render again, not from the stored attachment
-        cgv = PdfWriter()
-        cgv.add_blank_page(width=595, height=842)
-        cgv.add_blank_page(width=595, height=842)
-        buffer = io.BytesIO()
-        cgv.write(buffer)
-        self.company.fr_cgv_pdf = base64.b64encode(buffer.getvalue())
-        with_cgv, __ = report._render_qweb_pdf("account.account_invoices", res_ids=move.ids)
-        pages = len(PdfReader(io.BytesIO(plain)).pages)
-        self.assertEqual(len(PdfReader(io.BytesIO(with_cgv)).pages), pages + 2)
-        self._assert_facturx_pdf(with_cgv)  # still one valid factur-x.xml
-
-    def test_embedding_replaces_odoo_cii(self):
-        """A PDF that already carries Odoo's own factur-x.xml (what account_edi_ubl_cii adds
-        when sending) ends up with ours only."""
         move = self._posted_invoice(self.customer, [(self.goods, 1, 80.0, self.tax_20, 0.0)])
-        blank = PdfWriter()
-        blank.add_blank_page(width=595, height=842)
-        buffer = io.BytesIO()
-        blank.write(buffer)
-        reader = OdooPdfFileReader(io.BytesIO(buffer.getvalue()), strict=False)
-        writer = OdooPdfFileWriter()
-        writer.cloneReaderDocumentRoot(reader)
-        odoo_xml = self.env["account.edi.xml.cii"]._export_invoice(move)[0]
-        writer.addAttachment("factur-x.xml", odoo_xml, subtype="text/xml")
-        buffer = io.BytesIO()
-        writer.write(buffer)
-        xml, messages = move._fr_facturx_build()
-        self.assertEqual(messages, [])
-        pdf = self.env["ir.actions.report"]._fr_facturx_embed(buffer.getvalue(), xml)
-        embedded = PdfReader(io.BytesIO(pdf)).attachments
-        self.assertEqual(embedded["factur-x.xml"], [xml])
-        self.assertEqual(facturx.get_level(etree.fromstring(xml)), "en16931")
+        plain, __ = report._render_qweb_pdf("account.account_invoices", res_ids=move.ids)
+        self.company.fr_cgv_pdf = base64.b64encode(make_pdf(2))
+        pdf = self._send(move)
+        pages = len(PdfReader(io.BytesIO(plain)).pages)
+        self.assertEqual(len(PdfReader(io.BytesIO(pdf)).pages), pages + 2)
+        self._assert_facturx_pdf(pdf)  # still one valid factur-x.xml
 
     # what the user sees ---------------------------------------------------------------------
 
@@ -228,6 +217,8 @@ class TestFacturx(BillingFrCommon):
     def test_failing_document_is_not_sent_and_user_sees_messages(self):
         self.customer.write({"siren": False, "siret": False, "vat": False})
         move = self._posted_invoice(self.customer, [(self.goods, 1, 80.0, self.tax_20, 0.0)])
+        # checked at posting: the list and the form show it before anyone prints
+        self.assertEqual(move.fr_facturx_state, "error")
         with self.assertRaises(UserError) as caught:
             self._send_and_print(move)
         self.assertIn("Le SIREN du client est absent (BR-FR-11)", str(caught.exception))
@@ -238,6 +229,7 @@ class TestFacturx(BillingFrCommon):
         # the check button stores the status and the messages shown on the form
         action = move.action_fr_facturx_check()
         self.assertEqual(action["params"]["type"], "warning")
+        self.assertEqual(action["params"]["next"]["tag"], "soft_reload")  # the form shows it
         self.assertEqual(move.fr_facturx_state, "error")
         self.assertIn("Le SIREN du client est absent (BR-FR-11)", move.fr_facturx_messages)
         # the printed PDF is a plain one: no Factur-X of ours in it
@@ -274,22 +266,137 @@ class TestFacturx(BillingFrCommon):
         )
         self.assertEqual(facturx_check.check(attachment.raw), [])
 
+    def test_status_at_posting_and_check_reloads(self):
+        move = self._posted_invoice(self.customer, [(self.goods, 1, 80.0, self.tax_20, 0.0)])
+        self.assertTrue(move.fr_facturx_applicable)
+        self.assertEqual(move.fr_facturx_state, "valid", "checked when posted")
+        checksum = move.fr_facturx_checksum
+        self.assertTrue(checksum)
+        self._assert_facturx_pdf(self._send(move))
+        self.assertEqual(move.fr_facturx_checksum, checksum, "the same XML, not checked again")
+        action = move.action_fr_facturx_check()
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertEqual(action["params"]["next"]["tag"], "soft_reload")
+
+    def test_bulk_posting_leaves_the_check_to_the_scheduled_action(self):
+        count = self.env["account.move"]._fr_facturx_check_limit + 1
+        with freeze_time(self.invoice_date):
+            moves = self.env["account.move"].create(
+                [
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": self.customer.id,
+                        "invoice_date": self.invoice_date,
+                        "ref": "PO-%d" % index,
+                        "invoice_line_ids": [
+                            Command.create({"product_id": self.goods.id, "price_unit": 80.0})
+                        ],
+                    }
+                    for index in range(count)
+                ]
+            )
+            moves.action_post()
+        self.assertEqual(set(moves.mapped("fr_facturx_state")), {"pending"})
+        cron = self.env.ref("billing_fr_compliance.ir_cron_fr_facturx_check")
+        self.assertTrue(
+            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]),
+            "the scheduled action is started at once",
+        )
+        cron.method_direct_trigger()
+        self.assertEqual(set(moves.mapped("fr_facturx_state")), {"valid"})
+
     # switches --------------------------------------------------------------------------------
 
     def test_customer_wants_plain_pdf(self):
-        self.customer.fr_facturx_mode = "pdf"
+        """A customer whose eInvoice format is none gets what Odoo sends without a format."""
+        self.customer.invoice_edi_format = False
         move = self._posted_invoice(self.customer, [(self.goods, 1, 80.0, self.tax_20, 0.0)])
         self.assertFalse(move.fr_facturx_applicable)
-        pdf = self._send(move)
-        self.assertFalse(move.fr_facturx_state)
-        # Odoo's own behaviour is kept: no XML of ours in the PDF
-        embedded = PdfReader(io.BytesIO(pdf)).attachments
-        self.assertNotIn(b"<ram:ID>B1</ram:ID>", b"".join(embedded.get("factur-x.xml", [b""])))
+        self.assertFalse(move.fr_facturx_state, "not checked at posting")
+        self._send(move)
+        self.assertFalse(move.ubl_cii_xml_id, "no e-invoice file beside the PDF")
 
     def test_company_switch(self):
+        """On (default): Factur-X for every customer; off: the format Odoo suggests for the
+        customer's country (Factur-X in France, none in Canada)."""
+        partners = self.env["res.partner"].with_company(self.company)
+        self.assertEqual(partners.browse(self.canadian.id).invoice_edi_format, "facturx")
         self.company.fr_facturx_enabled = False
-        move = self._posted_invoice(self.customer, [(self.goods, 1, 80.0, self.tax_20, 0.0)])
+        partners.invalidate_model(["invoice_edi_format"])
+        self.assertFalse(partners.browse(self.canadian.id).invoice_edi_format)
+        self.assertEqual(partners.browse(self.customer.id).invoice_edi_format, "facturx")
+        move = self._posted_invoice(self.canadian, [(self.goods, 1, 80.0, self.tax_0, 0.0)])
         self.assertFalse(move.fr_facturx_applicable)
-        self.customer.fr_facturx_mode = "facturx"
+        self.canadian.with_company(self.company).invoice_edi_format = "facturx"
         move.invalidate_recordset(["fr_facturx_applicable"])
         self.assertTrue(move.fr_facturx_applicable)
+
+
+@tagged("post_install", "-at_install")
+class TestFacturxNotFrench(AccountTestInvoicingCommon):
+    """A company that is not French (Odoo's generic test company, in the United States) in the
+    same database: Send & Print gives what Odoo gives, no French check, no CGV pages."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["ir.config_parameter"].sudo().set_param("report.url", "http://127.0.0.1:9")
+        cls.company = cls.company_data["company"]
+        cls.company.fr_cgv_pdf = base64.b64encode(make_pdf(2))
+
+    def test_send_and_print_is_odoo_s(self):
+        self.assertFalse(self.company._fr_is_french())
+        # no SIREN, no French VAT rate, no legal notes: what the French rules would refuse
+        move = self.init_invoice("out_invoice", amounts=[100.0], post=True)
+        self.assertFalse(move.fr_facturx_applicable)
+        expected_xml = self.env["account.edi.xml.cii"]._export_invoice(move)[0]
+        send_and_print(self.env, move)
+        pdf = move.invoice_pdf_report_id.raw
+        self.assertFalse(move.fr_facturx_state, "no French check")
+        embedded = PdfReader(io.BytesIO(pdf)).attachments
+        self.assertEqual(embedded["factur-x.xml"], [expected_xml], "Odoo's own CII")
+        self.assertNotIn(b"BR-FR", expected_xml)
+        self.assertNotIn(b"<ram:SubjectCode>PMT</ram:SubjectCode>", expected_xml)
+        report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
+        with mute_logger("odoo.addons.base.models.ir_actions_report"):
+            plain, __ = report._render_qweb_pdf("account.account_invoices", res_ids=move.ids)
+        self.assertEqual(
+            len(PdfReader(io.BytesIO(pdf)).pages),
+            len(PdfReader(io.BytesIO(plain)).pages),
+            "no CGV pages for a company that is not French",
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestFacturxMigration(BillingFrCommon):
+    """18.0.1.1.0: the former per-customer Invoice Format becomes the customer's eInvoice
+    format in each French company."""
+
+    def _migrate(self):
+        path = os.path.join(
+            os.path.dirname(__file__), "..", "migrations", "18.0.1.1.0", "post-migrate.py"
+        )
+        spec = importlib.util.spec_from_file_location("billing_fr_migrate_18_0_1_1_0", path)
+        script = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(script)
+        self.env.flush_all()
+        script.migrate(self.env.cr, "18.0.1.0.0")
+        self.env.invalidate_all()
+
+    def test_old_invoice_format_becomes_the_einvoice_format(self):
+        cr = self.env.cr
+        # the column of the former field, as a database of 18.0.1.0.0 has it (rolled back)
+        cr.execute("ALTER TABLE res_partner ADD COLUMN fr_facturx_mode varchar")
+        modes = {self.customer: "pdf", self.canadian: "facturx", self.german: "company"}
+        for partner, mode in modes.items():
+            cr.execute(
+                "UPDATE res_partner SET fr_facturx_mode = %s WHERE id = %s", (mode, partner.id)
+            )
+        self.company.fr_facturx_enabled = False  # plain PDFs unless the customer asked
+        self._migrate()
+        partners = self.env["res.partner"].with_company(self.company)
+        self.assertFalse(partners.browse(self.customer.id).invoice_edi_format)
+        self.assertEqual(partners.browse(self.canadian.id).invoice_edi_format, "facturx")
+        # left to the company setting, which was off: still a plain PDF
+        self.assertFalse(partners.browse(self.german.id).invoice_edi_format)
+        self.assertFalse(partners.browse(self.private.id).invoice_edi_format)

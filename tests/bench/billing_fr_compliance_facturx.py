@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Factur-X cost: 200 invoice PDFs rendered by Odoo, plain vs Factur-X, in the same run.
+"""Factur-X cost: posting and Send & Print of French invoices, with and without Factur-X,
+in the same run.
 
     tests/bench/billing_fr_compliance_facturx.py --db hf_bench [--count 200]
 
@@ -7,20 +8,21 @@ The database must have l10n_fr_account and billing_fr_compliance installed, e.g.
 ``python3 -m odoo -d hf_bench -i l10n_fr_account,billing_fr_compliance --stop-after-init
 --without-demo all --addons-path <odoo>/odoo/addons,<odoo>/addons,$PWD``.
 
-Inside one transaction that is rolled back at the end: a French company (chart ``fr``), its
-customers and ``--count`` posted invoices; then
+Inside one transaction that is rolled back at the end: a French company (chart ``fr``), two
+identical customers, one whose eInvoice format is none (plain PDF) and one Factur-X; then
 
-1. Odoo's plain invoice PDF: ``ir.actions.report._render_qweb_pdf('account.account_invoices')``
-   with the Factur-X embedding switched off;
-2. the same rendering with Factur-X on: for each invoice the XML is built from the posted
-   move, checked (XSD + Factur-X EN16931 + BR-FR schematrons) and embedded with
-   ``facturx.generate_from_binary``.
+1. posting: ``--count`` invoices of each customer, in alternate chunks of 20 (``--chunk``);
+   the Factur-X ones are built and checked (XSD + Factur-X EN16931 + BR-FR schematrons) as
+   they are posted when a chunk has at most 10 documents, else marked "To Check" for the
+   scheduled action, which the script then runs and times;
+2. Send & Print (``account.move.send._generate_and_send_invoices``, download only) of the
+   Factur-X invoices, one at a time, against Odoo's plain invoice PDF of the same invoice
+   (``ir.actions.report._render_qweb_pdf``, what Send & Print renders), alternating. Send &
+   Print builds our XML (its check is reused from posting: the same XML is not checked
+   twice), Odoo embeds it and makes the PDF/A-3.
 
-Both are timed over the same invoices, alternating, one PDF per invoice (the unpatched-qt
-wkhtmltopdf of Debian cannot render several invoices in one call; ``--batch`` changes it);
-the script
-prints both times and the ratio Factur-X / plain (goal: at most 1.5). wkhtmltopdf fetches the
-report assets over HTTP, so the script serves them on a free port while it runs.
+It prints the times and the ratios (goal for Send & Print: at most 1.5). wkhtmltopdf fetches
+the report assets over HTTP, so the script serves them on a free port while it runs.
 """
 
 import argparse
@@ -71,20 +73,25 @@ def setup_company(env):
     return env, company, bank
 
 
-def make_invoices(env, company, bank, count):
-    customer = env["res.partner"].create(
-        {
-            "name": "Bâtiments Martin SARL",
-            "is_company": True,
-            "street": "3 avenue Foch",
-            "zip": "75016",
-            "city": "Paris",
-            "country_id": env.ref("base.fr").id,
-            "siret": "73282932000074",
-            "vat": "FR44732829320",
-            "email": "factures@martin.example",
-        }
-    )
+def make_customers(env):
+    vals = {
+        "name": "Bâtiments Martin SARL",
+        "is_company": True,
+        "street": "3 avenue Foch",
+        "zip": "75016",
+        "city": "Paris",
+        "country_id": env.ref("base.fr").id,
+        "siret": "73282932000074",
+        "vat": "FR44732829320",
+        "email": "factures@martin.example",
+    }
+    plain, facturx = env["res.partner"].create([vals, vals])
+    plain.invoice_edi_format = False
+    facturx.invoice_edi_format = "facturx"
+    return plain, facturx
+
+
+def make_invoices(env, company, bank, customer, count):
     tax = env["account.tax"].search(
         [
             ("company_id", "=", company.id),
@@ -100,7 +107,7 @@ def make_invoices(env, company, bank, count):
             {"name": "Pose", "type": "service", "lst_price": 50.0},
         ]
     )
-    moves = env["account.move"].create(
+    return env["account.move"].create(
         [
             {
                 "move_type": "out_invoice",
@@ -126,42 +133,41 @@ def make_invoices(env, company, bank, count):
             for index in range(count)
         ]
     )
-    moves.action_post()
-    return moves
 
 
-def render(env, moves, facturx_on):
-    report = env["ir.actions.report"].with_context(fr_facturx_no_embed=not facturx_on)
-    return report._render_qweb_pdf("account.account_invoices", res_ids=moves.ids)[0]
-
-
-def measure(env, moves, batch):
-    """Plain and Factur-X renderings alternate batch by batch, so that a change of load on
-    the machine weighs on both; the Factur-X step alone (build + validate + embed on the plain
-    PDF) is timed too."""
-    plain = facturx_on = step = 0.0
-    embed = env["ir.actions.report"]._fr_facturx_embed
-    for start in range(0, len(moves), batch):
-        chunk = moves[start : start + batch]
+def measure_posting(plain_moves, facturx_moves, chunk=20):
+    plain = facturx_time = 0.0
+    for start in range(0, len(plain_moves), chunk):
         started = time.perf_counter()
-        pdf = render(env, chunk, False)
+        plain_moves[start : start + chunk].action_post()
         plain += time.perf_counter() - started
         started = time.perf_counter()
-        render(env, chunk, True)
-        facturx_on += time.perf_counter() - started
-        if batch == 1:
-            started = time.perf_counter()
-            xml, __ = chunk._fr_facturx_build()
-            embed(pdf, xml)
-            step += time.perf_counter() - started
-    return plain, facturx_on, step
+        facturx_moves[start : start + chunk].action_post()
+        facturx_time += time.perf_counter() - started
+    return plain, facturx_time
+
+
+def measure_sending(env, moves):
+    """Odoo's plain invoice PDF and Send & Print with Factur-X alternate invoice by invoice, so
+    that a change of load on the machine weighs on both."""
+    plain = facturx_time = 0.0
+    report = env["ir.actions.report"]
+    send = env["account.move.send"]
+    for move in moves:
+        started = time.perf_counter()
+        report._render_qweb_pdf("account.account_invoices", res_ids=move.ids)
+        plain += time.perf_counter() - started
+        started = time.perf_counter()
+        send._generate_and_send_invoices(move, sending_methods=["manual"])
+        facturx_time += time.perf_counter() - started
+    return plain, facturx_time
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", required=True)
     parser.add_argument("--count", type=int, default=200)
-    parser.add_argument("--batch", type=int, default=1, help="invoices per wkhtmltopdf call")
+    parser.add_argument("--chunk", type=int, default=20, help="invoices posted at once")
     parser.add_argument(
         "--no-assets",
         action="store_true",
@@ -195,23 +201,48 @@ def main():
         report_url = "http://127.0.0.1:%d" % (9 if args.no_assets else port)
         env["ir.config_parameter"].set_param("report.url", report_url)
         env, company, bank = setup_company(env)
-        moves = make_invoices(env, company, bank, args.count)
-        render(env, moves[:1], True)  # warm up: wkhtmltopdf, assets, schematron compilation
-        plain, facturx_time, step = measure(env, moves, args.batch)
-        valid = sum(1 for move in moves if move.fr_facturx_state == "valid")
+        plain_customer, facturx_customer = make_customers(env)
+        plain_moves = make_invoices(env, company, bank, plain_customer, args.count)
+        facturx_moves = make_invoices(env, company, bank, facturx_customer, args.count)
+        # warm up: wkhtmltopdf, assets, schematron compilation
+        warm = make_invoices(env, company, bank, facturx_customer, 1)
+        warm.action_post()
+        measure_sending(env, warm)
+        post_plain, post_facturx = measure_posting(plain_moves, facturx_moves, args.chunk)
+        pending = sum(1 for move in facturx_moves if move.fr_facturx_state == "pending")
+        started = time.perf_counter()
+        env["account.move"]._cron_fr_facturx_check(batch=len(facturx_moves))
+        deferred = time.perf_counter() - started
+        send_plain, send_facturx = measure_sending(env, facturx_moves)
+        valid = sum(1 for move in facturx_moves if move.fr_facturx_state == "valid")
+        embedded = sum(1 for move in facturx_moves if move.ubl_cii_xml_id)
         cr.rollback()
-    print("invoices: %d (Factur-X valid: %d)" % (len(moves), valid))
-    print("Odoo plain invoice PDF: %.2f s (%.1f ms / invoice)" % (plain, 1000 * plain / len(moves)))
+    count = args.count
+    print("invoices: %d per arm (Factur-X valid: %d, sent with XML: %d)" % (count, valid, embedded))
     print(
-        "Factur-X build + validate + embed: %.2f s (%.1f ms / invoice)"
-        % (facturx_time, 1000 * facturx_time / len(moves))
+        "posting, plain PDF customer: %.2f s (%.1f ms / invoice)"
+        % (post_plain, 1000 * post_plain / count)
     )
-    if step:
-        print(
-            "of which Factur-X alone (build + validate + embed): %.1f ms / invoice"
-            % (1000 * step / len(moves))
-        )
-    print("ratio Factur-X / plain: %.2f (goal <= 1.5)" % (facturx_time / plain))
+    print(
+        "posting, Factur-X customer (checked at posting): %.2f s (%.1f ms / invoice)"
+        % (post_facturx, 1000 * post_facturx / count)
+    )
+    print("ratio posting Factur-X / plain: %.2f" % (post_facturx / post_plain))
+    print(
+        "checks left to the scheduled action: %d, which took %.2f s (%.1f ms / invoice)"
+        % (pending, deferred, 1000 * deferred / max(pending, 1))
+    )
+    print(
+        "Odoo plain invoice PDF: %.2f s (%.1f ms / invoice)"
+        % (send_plain, 1000 * send_plain / count)
+    )
+    print(
+        "Send & Print with Factur-X: %.2f s (%.1f ms / invoice)"
+        % (send_facturx, 1000 * send_facturx / count)
+    )
+    print(
+        "ratio Send & Print Factur-X / plain PDF: %.2f (goal <= 1.5)" % (send_facturx / send_plain)
+    )
     return 0
 
 
