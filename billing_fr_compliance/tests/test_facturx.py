@@ -104,6 +104,12 @@ class TestFacturx(BillingFrCommon):
         self.assertEqual(len(embedded["factur-x.xml"]), 1, "exactly one factur-x.xml")
         filename, xml = facturx.get_xml_from_pdf(pdf, check_xsd=False)
         self.assertEqual(filename, "factur-x.xml")
+        # a Factur-X is a PDF/A-3 whose XMP metadata names the Factur-X level (EN 16931)
+        metadata = PdfReader(io.BytesIO(pdf)).xmp_metadata
+        self.assertIsNotNone(metadata, "the Factur-X PDF carries XMP metadata")
+        xmp = metadata.stream.get_data()
+        self.assertIn(b"<pdfaid:part>3</pdfaid:part>", xmp)
+        self.assertIn(b"<fx:ConformanceLevel>EN 16931</fx:ConformanceLevel>", xmp)
         fired = facturx_check.check(xml)
         self.assertEqual(fired, [], facturx_check.user_messages(fired))
         return xml.decode()
