@@ -2,6 +2,7 @@ from . import (
     account_chart_template,
     account_fiscal_position,
     account_move,
+    account_move_line,
     account_move_send,
     account_payment_term,
     account_tax,
