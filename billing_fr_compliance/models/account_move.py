@@ -550,10 +550,15 @@ class AccountMove(models.Model):
         data["out_of_scope_text"] = (
             legal_text.OUT_OF_SCOPE_TEXT if self._fr_out_of_scope_lines() else ""
         )
-        data["company_address"] = company.partner_id.with_context(
+        data["company_address"] = self._fr_company_address()
+        return data
+
+    def _fr_company_address(self):
+        """The company's address on one line, in the partner's language."""
+        address = self.company_id.partner_id.with_context(
             lang=self.partner_id.lang or self.env.lang
         )._display_address(without_company=True)
-        return data
+        return ", ".join(line.strip() for line in address.splitlines() if line.strip())
 
     def _fr_out_of_scope_lines(self):
         """Product lines outside the scope of VAT: flagged, without any tax."""
@@ -586,9 +591,7 @@ class AccountMove(models.Model):
             return False
         data = dict(self._fr_legal_data())
         if "company_address" not in data:  # frozen before the seller block was printed
-            data["company_address"] = self.company_id.partner_id._display_address(
-                without_company=True
-            )
+            data["company_address"] = self._fr_company_address()
         return data
 
     # ------------------------------------------------------------------
