@@ -163,6 +163,18 @@ def reverse_charge():
     )
 
 
+def out_of_scope_O():
+    # billing_dunning's invoice of late interest and the 40 EUR recovery indemnity
+    outside = {"category": "O", "rate": 0.0}
+    return base_invoice(
+        operation_nature="services",
+        lines=[
+            line("Intérêts de retard sur FAC/2026/0001", 1, 12.34, outside),
+            line("Indemnité forfaitaire pour frais de recouvrement", 1, 40.0, outside),
+        ],
+    )
+
+
 def credit_note():
     return base_invoice(
         number="AVO/2026/0001",
@@ -196,6 +208,7 @@ CASES = {
     "export_G_usd": export,
     "franchise_E": franchise,
     "reverse_charge_AE": reverse_charge,
+    "out_of_scope_O": out_of_scope_O,
     "credit_note_381": credit_note,
     "down_payment_386": down_payment,
     "final_after_down_payment": final_after_down_payment,
@@ -235,6 +248,7 @@ def test_b2b_content():
         (export, "G", "VATEX-EU-G"),
         (franchise, "E", "VATEX-FR-FRANCHISE"),
         (reverse_charge, "AE", "VATEX-EU-AE"),
+        (out_of_scope_O, "O", "VATEX-EU-O"),
     ],
 )
 def test_exemption_codes_and_reasons(case, category, code):
@@ -242,6 +256,24 @@ def test_exemption_codes_and_reasons(case, category, code):
     assert f"<ram:CategoryCode>{category}</ram:CategoryCode>" in xml
     assert f"<ram:ExemptionReasonCode>{code}</ram:ExemptionReasonCode>" in xml
     assert "<ram:ExemptionReason>" in xml
+
+
+def test_out_of_scope_invoice():
+    xml = data.build_xml(out_of_scope_O()).decode()
+    assert "<ram:ExemptionReason>Hors champ d'application de la TVA</ram:ExemptionReason>" in xml
+    # no VAT rate and no VAT identifier on an invoice outside the scope of VAT (BR-O-02/05)
+    assert "RateApplicablePercent" not in xml
+    assert 'schemeID="VA"' not in xml
+    assert xml.count("<ram:CategoryCode>O</ram:CategoryCode>") == 3  # two lines, one group
+    assert '<ram:TaxTotalAmount currencyID="EUR">0.00</ram:TaxTotalAmount>' in xml
+    assert "<ram:GrandTotalAmount>52.34</ram:GrandTotalAmount>" in xml
+    # the VAT identifiers stay on every other invoice
+    assert 'schemeID="VA">FR80820419653<' in data.build_xml(fr_b2b()).decode()
+    # a B2C invoice of the same lines is valid too
+    invoice = out_of_scope_O()
+    invoice.update(customer_type="b2c", buyer=dict(BUYER_B2C))
+    invoice["notes"]["PMT"] = data.B2C_INDEMNITY_NOTE
+    assert check.check(data.build_xml(invoice)) == []
 
 
 def test_bar_and_addresses_of_foreign_and_private_buyers():

@@ -46,3 +46,10 @@ def test_penalty_and_indemnity_text():
     assert "12,15 %" in legal_text.penalty_text(12.15)
     assert "40 €" in legal_text.indemnity_text("b2b")
     assert legal_text.indemnity_text("b2c") == ""
+
+
+def test_pdf_engine_header_and_footer():
+    pdf_engine = load_tool("billing_fr_compliance", "pdf_engine")
+    assert pdf_engine.prints_header_footer("wkhtmltopdf 0.12.6 (with patched qt)\n")
+    assert not pdf_engine.prints_header_footer("wkhtmltopdf 0.12.6\n")  # Debian, Ubuntu
+    assert not pdf_engine.prints_header_footer("")  # no binary

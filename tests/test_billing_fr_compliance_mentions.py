@@ -198,6 +198,31 @@ def test_zero_rate_under_standard_regime_needs_an_exemption_reason():
     assert codes(doc(lines=zero)) == ["exemption_reason"]
 
 
+def test_lines_outside_the_scope_of_vat():
+    # late interest and the 40 EUR indemnity: no VAT rate, accepted when flagged out of scope
+    interest = [
+        {"name": "Intérêts de retard", "quantity": 1, "tax_rates": [], "out_of_scope": True},
+        {"name": "Indemnité forfaitaire", "quantity": 1, "tax_rates": [], "out_of_scope": True},
+    ]
+    assert codes(doc(lines=interest, nature="services")) == []
+    # without the flag a taxless line still lacks its VAT rate
+    unflagged = [dict(line, out_of_scope=False) for line in interest]
+    found = mentions.missing_mentions(doc(lines=unflagged))
+    assert [(m["code"], m["line"]) for m in found] == [
+        ("line_tax", "Intérêts de retard"),
+        ("line_tax", "Indemnité forfaitaire"),
+    ]
+    # a line outside the scope of VAT cannot bear VAT, and needs no exemption wording
+    taxed = [dict(interest[0], tax_rates=[20.0]), dict(interest[1], tax_rates=[0.0])]
+    found = mentions.missing_mentions(doc(lines=taxed))
+    assert [(m["code"], m["line"]) for m in found] == [
+        ("line_taxed_out_of_scope", "Intérêts de retard"),
+        ("line_taxed_out_of_scope", "Indemnité forfaitaire"),
+    ]
+    mixed = [*COMPLETE_B2B["lines"], interest[0]]
+    assert codes(doc(lines=mixed)) == []
+
+
 def test_lines():
     lines = [
         {"name": "", "quantity": 1, "tax_rates": [20.0]},

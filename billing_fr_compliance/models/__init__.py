@@ -3,6 +3,7 @@ from . import (
     account_edi_xml_cii,
     account_fiscal_position,
     account_move,
+    account_move_line,
     account_move_send,
     account_payment_term,
     account_tax,

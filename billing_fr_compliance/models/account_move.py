@@ -134,7 +134,11 @@ class AccountMove(models.Model):
                 raise UserError(self._fr_format_refusal(refused))
         posted = super(AccountMove, self.with_context(fr_gate_posting=True))._post(soft=soft)
         posted = posted.with_env(self.env)
-        for move in posted.filtered(lambda m: m.is_sale_document() and not m.fr_legal_snapshot):
+        for move in posted.filtered(
+            lambda m: m.is_sale_document()
+            and not m.fr_legal_snapshot
+            and m.company_id._fr_is_french()
+        ):
             move.fr_legal_snapshot = move._fr_build_legal_snapshot()
         posted._fr_facturx_check_posted()
         for move in posted.filtered(lambda m: m.id in warnings):
@@ -239,29 +243,6 @@ class AccountMove(models.Model):
     # The gate
     # ------------------------------------------------------------------
 
-    def _fr_post_compliant(self, soft=True):
-        """Post the documents the gate accepts; return a notification naming the others."""
-        ok, refused, warnings = self._fr_gate_split()
-        if ok:
-            ok.with_context(fr_gate_warnings=warnings)._post(soft=soft)
-        if not refused:
-            return False
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": _(
-                    "%(posted)s document(s) posted, %(refused)s refused",
-                    posted=len(ok),
-                    refused=len(refused),
-                ),
-                "message": self._fr_format_issues(refused),
-                "type": "warning",
-                "sticky": True,
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
-
     def _fr_gate_split(self):
         """Apply the gate to ``self``: return (moves it lets through, {move: issues text} it
         refuses, {move id: issues text} it lets through with a warning)."""
@@ -271,7 +252,7 @@ class AccountMove(models.Model):
             and m.company_id._fr_gate_applies()
         )
         issues = checked._fr_compliance_issues()
-        excess = self._fr_credit_excess_issues()
+        excess = self.filtered(lambda m: m.company_id._fr_is_french())._fr_credit_excess_issues()
         for move, text in excess.items():
             issues[move] = "\n".join(filter(None, [issues.get(move), text]))
         checked._fr_store_compliance(issues)
@@ -365,6 +346,9 @@ class AccountMove(models.Model):
             "line_tax_rate": _("VAT rate allowed in France (20, 10, 5.5, 2.1 %...)"),
             "line_taxed_under_exemption": _(
                 "No VAT on a line of an exempt or reverse-charged operation"
+            ),
+            "line_taxed_out_of_scope": _(
+                "No VAT on a line outside the scope of VAT (Outside the Scope of VAT ticked)"
             ),
             "exemption_reason": _(
                 "Exemption wording for the 0 % VAT lines (fiscal position with a VAT regime)"
@@ -461,6 +445,7 @@ class AccountMove(models.Model):
                             for tax in line.tax_ids.flatten_taxes_hierarchy()
                             if tax.amount_type in ("percent", "division")
                         ],
+                        "out_of_scope": line.billing_vat_out_of_scope,
                     }
                     for line in move.invoice_line_ids
                     if line.display_type == "product"
@@ -572,7 +557,26 @@ class AccountMove(models.Model):
         data["exemption_text"] = legal_text.exemption_text(
             data["vat_regime"], self.fr_operation_nature or "services"
         )
+        data["out_of_scope_text"] = (
+            legal_text.OUT_OF_SCOPE_TEXT if self._fr_out_of_scope_lines() else ""
+        )
+        data["company_address"] = self._fr_company_address()
         return data
+
+    def _fr_company_address(self):
+        """The company's address on one line, in the partner's language."""
+        address = self.company_id.partner_id.with_context(
+            lang=self.partner_id.lang or self.env.lang
+        )._display_address(without_company=True)
+        return ", ".join(line.strip() for line in address.splitlines() if line.strip())
+
+    def _fr_out_of_scope_lines(self):
+        """Product lines outside the scope of VAT: flagged, without any tax."""
+        return self.invoice_line_ids.filtered(
+            lambda line: line.display_type == "product"
+            and line.billing_vat_out_of_scope
+            and not line.tax_ids
+        )
 
     def _fr_cgv_pdf(self):
         """The CGV PDF of the company (bytes) to append after the printed document, or None.
@@ -581,12 +585,25 @@ class AccountMove(models.Model):
         company = self.company_id
         if not self.is_sale_document() or not company.fr_cgv_pdf or not company._fr_is_french():
             return None
+        if not self.company_id._fr_is_french():
+            return None
         return base64.b64decode(self.company_id.fr_cgv_pdf)
 
     def _fr_legal_data(self):
         """The frozen legal data of a posted document, or the live data of a draft."""
         self.ensure_one()
         return self.fr_legal_snapshot or self._fr_build_legal_snapshot()
+
+    def _fr_printed_legal_data(self):
+        """The legal data the printed document shows (report_invoice.xml), or False: only
+        customer documents of French companies print French mentions."""
+        self.ensure_one()
+        if not self.is_sale_document() or not self.company_id._fr_is_french():
+            return False
+        data = dict(self._fr_legal_data())
+        if "company_address" not in data:  # frozen before the seller block was printed
+            data["company_address"] = self._fr_company_address()
+        return data
 
     # ------------------------------------------------------------------
     # Factur-X EN16931 of customer invoices and credit notes
@@ -779,9 +796,13 @@ class AccountMove(models.Model):
         lines, groups = [], {}
         product_lines = self.invoice_line_ids.filtered(lambda line: line.display_type == "product")
         sign = -1 if self.move_type == "out_invoice" else 1
+        out_of_scope = self._fr_out_of_scope_lines()
         for line in product_lines:
             goods = line.product_id.type == "consu"
-            category, rate = self._fr_facturx_tax(line.tax_ids, goods)
+            if line in out_of_scope:
+                category, rate = "O", 0.0  # late interest, recovery indemnity: no supply
+            else:
+                category, rate = self._fr_facturx_tax(line.tax_ids, goods)
             price = line.price_unit
             if any(line.tax_ids.mapped("price_include")) and line.quantity:
                 # price without tax, from the subtotal

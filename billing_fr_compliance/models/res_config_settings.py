@@ -1,5 +1,27 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+import functools
+import subprocess
+
+from odoo import api, fields, models
+
+from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
+
+from ..tools import pdf_engine
+
+
+@functools.cache
+def _wkhtmltopdf_version():
+    """``wkhtmltopdf --version`` of the binary Odoo uses, once per process ('' if none)."""
+    try:
+        return subprocess.run(
+            [_get_wkhtmltopdf_bin(), "--version"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return ""
 
 
 class ResConfigSettings(models.TransientModel):
@@ -21,3 +43,15 @@ class ResConfigSettings(models.TransientModel):
     fr_cgv_pdf_name = fields.Char(related="company_id.fr_cgv_pdf_name", readonly=False)
     fr_gate_mode = fields.Selection(related="company_id.fr_gate_mode", readonly=False)
     fr_facturx_enabled = fields.Boolean(related="company_id.fr_facturx_enabled", readonly=False)
+    fr_pdf_no_header_footer = fields.Boolean(
+        string="PDF Without Header and Footer",
+        compute="_compute_fr_pdf_no_header_footer",
+        help="The PDF engine (wkhtmltopdf without patched Qt) drops the report header and "
+        "footer: the logo, address and legal identity that the layout prints there.",
+    )
+
+    @api.depends("company_id")
+    def _compute_fr_pdf_no_header_footer(self):
+        missing = not pdf_engine.prints_header_footer(_wkhtmltopdf_version())
+        for settings in self:
+            settings.fr_pdf_no_header_footer = missing

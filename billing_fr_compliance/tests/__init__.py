@@ -6,6 +6,8 @@ from . import (
     test_identity,
     test_install,
     test_legal_snapshot,
+    test_non_french,
     test_numbering,
+    test_out_of_scope,
     test_report,
 )

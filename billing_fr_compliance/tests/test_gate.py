@@ -222,6 +222,60 @@ class TestGate(BillingFrCommon):
         self.assertNotIn(f"#{good_1.id}", action["params"]["message"])
         self.assertNotIn("Claire Moreau", action["params"]["message"])
 
+    def test_batch_posting_keeps_odoo_wizard_handling(self):
+        # the documents the gate lets through are posted by Odoo's own wizard, which does its
+        # part: here it offers to auto-validate the bills of a vendor whose last three bills
+        # were posted as imported, never modified
+        vendor = self.env["res.partner"].create(
+            {"name": "Fournitures Roux", "autopost_bills": "ask"}
+        )
+        self.company.autopost_bills = True
+        bills = self.env["account.move"]
+        for __ in range(3):
+            bills |= (
+                self.env["account.move"]
+                .with_context(skip_is_manually_modified=True)
+                .create(
+                    {
+                        "move_type": "in_invoice",
+                        "partner_id": vendor.id,
+                        "invoice_date": self.invoice_date,
+                        "invoice_line_ids": [
+                            Command.create(
+                                {"name": "Papier", "price_unit": 100.0, "is_imported": True}
+                            )
+                        ],
+                    }
+                )
+            )
+        bills[:2].action_post()
+        bad = self._invoice()
+        bad.invoice_line_ids.tax_ids = self.tax_0
+        wizard = Form(
+            self.env["validate.account.move"].with_context(
+                active_model="account.move", active_ids=(bills[2] + bad).ids
+            )
+        ).save()
+        action = wizard.validate_move()
+        self.assertEqual(bills[2].state, "posted")
+        self.assertEqual(bad.state, "draft")
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertIn("1 document(s) posted, 1 refused", action["params"]["title"])
+        self.assertIn(bad._fr_label(), action["params"]["message"])
+        self.assertEqual(action["params"]["next"]["res_model"], "account.autopost.bills.wizard")
+
+    def test_batch_posting_of_one_refused_document_raises(self):
+        bad = self._invoice()
+        bad.invoice_line_ids.tax_ids = self.tax_0
+        wizard = Form(
+            self.env["validate.account.move"].with_context(
+                active_model="account.move", active_ids=bad.ids
+            )
+        ).save()
+        with self.assertRaisesRegex(UserError, "Exemption wording"):
+            wizard.validate_move()
+        self.assertEqual(bad.state, "draft")
+
     def test_action_post_on_many_from_code_posts_nothing(self):
         # code that posts several invoices (sale, batch invoicing) gets an error, never a
         # silent partial post; only the "Post entries" wizard posts the compliant ones

@@ -1,10 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import subprocess
 from datetime import date
 
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
 
 
 @tagged("post_install", "-at_install")
@@ -161,3 +163,17 @@ class TestCompanyLegalSettings(AccountTestInvoicingCommon):
         self.assertIn(company.name, str(error.exception))
         company.fr_penalty_rate = floor + 1
         self.assertEqual(company._fr_penalty_rate_on(date(2024, 3, 1)), floor + 1)
+
+    def test_settings_warn_when_the_pdf_engine_drops_header_and_footer(self):
+        # the wkhtmltopdf this server runs: Debian's (plain Qt) answers "wkhtmltopdf 0.12.6",
+        # wkhtmltopdf.org's "wkhtmltopdf 0.12.6 (with patched qt)"
+        binary = _get_wkhtmltopdf_bin()
+        version = subprocess.run(
+            [binary, "--version"], capture_output=True, text=True, check=False
+        ).stdout
+        patched = "with patched qt" in version
+        settings = Form(self.env["res.config.settings"])
+        self.assertEqual(settings.fr_pdf_no_header_footer, not patched, version)
+        view = self.env.ref("billing_fr_compliance.res_config_settings_view_form")
+        self.assertIn('invisible="not fr_pdf_no_header_footer"', view.arch)
+        self.assertIn("cannot print the report header and footer", " ".join(view.arch.split()))

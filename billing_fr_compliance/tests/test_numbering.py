@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields
+from odoo import Command, fields
+from odoo.exceptions import UserError
 from odoo.tests import Form, new_test_user, tagged
 
 from .common import BillingFrCommon
@@ -66,3 +67,24 @@ class TestNumberingIntegrity(BillingFrCommon):
         self.assertIn(self.journal, wizard.journal_ids)
         wizard.action_check()
         self.assertEqual(wizard.anomaly_count, 0)
+
+    def test_anomaly_lines_stay_within_their_company(self):
+        company_2 = self.setup_other_company(name="Filiale SAS")["company"]
+        move_2 = self.init_invoice(
+            "out_invoice",
+            partner=self.customer,
+            invoice_date=self.invoice_date,
+            amounts=[100.0],
+            company=company_2,
+        )
+        wizard = self._check()
+        with self.assertRaisesRegex(UserError, "Incompatible companies"):
+            wizard.write(
+                {
+                    "line_ids": [
+                        Command.create(
+                            {"kind": "gap", "journal_id": self.journal.id, "move_id": move_2.id}
+                        )
+                    ]
+                }
+            )

@@ -2,6 +2,8 @@
 import base64
 from html import unescape
 
+from lxml import html as lxml_html
+
 from odoo.tests import tagged
 
 from .common import BillingFrCommon
@@ -93,6 +95,45 @@ class TestInvoiceReport(BillingFrCommon):
         html = self._html(invoice)
         self.assertIn("Nature de l'opération", html)
         self.assertIn("Livraison de biens", html)
+
+    def test_nature_of_the_operation_stated_once(self):
+        # the service's 10 % tax is a "goods" tax of the French chart: l10n_fr_account would
+        # print "Operation Type: Goods Delivery" beside our "mixed"
+        self.assertEqual(set(self.tax_10.mapped("tax_scope")), {"consu"})
+        invoice = self._invoice(products=self.goods + self.service)
+        invoice.action_post()
+        html = self._html(invoice)
+        self.assertEqual(html.count("Nature of the operation"), 1)
+        self.assertEqual(html.count("Livraison de biens et prestation de services"), 1)
+        self.assertNotIn("Operation Type", html)
+        self.assertNotIn("Goods Delivery", html)
+        # the VAT-on-debits option only when the company opted for it (our wording, once)
+        self.assertNotIn("Option to pay tax on debits", html)
+        self.assertNotIn("paiement de la taxe d'après les débits", html)
+
+    def test_seller_identity_in_the_body_whatever_the_layout(self):
+        invoice = self._invoice()
+        invoice.action_post()
+        report = self.env["ir.actions.report"]
+        for layout in ("standard", "striped", "boxed", "bold", "folder", "wave", "bubble"):
+            self.company.external_report_layout_id = self.env.ref(f"web.external_layout_{layout}")
+            html = self._html(invoice)
+            # what wkhtmltopdf gets as the body, without Odoo's header and footer
+            bodies, __, header, footer, __ = report._prepare_html(html, "account.move")
+            self.assertEqual(len(bodies), 1)
+            seller = lxml_html.fromstring(bodies[0]).xpath("//*[@id='fr_seller']")
+            self.assertEqual(len(seller), 1, layout)
+            text = seller[0].text_content()
+            for part in (
+                "Atelier Dupont SAS",
+                "12 rue de la République",
+                "69002 Lyon",
+                "SAS au capital de 50\u202f000\u00a0€ - RCS Lyon 820 419 653",
+                "SIRET 82041965300010",
+                "TVA FR80820419653",
+            ):
+                self.assertIn(part, text, layout)
+            self.assertNotIn("fr_seller", header + footer)
 
     def test_cgv_pdf_for_customer_documents_only(self):
         pdf = b"%PDF-1.4 conditions generales"

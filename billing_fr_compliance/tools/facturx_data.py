@@ -58,7 +58,8 @@ EXEMPTIONS = {
     "K": ("VATEX-EU-IC", "Exonération de TVA, art. 262 ter I du CGI"),
     "AE": ("VATEX-EU-AE", "Autoliquidation"),
     "G": ("VATEX-EU-G", "Exonération de TVA, art. 262 I du CGI (exportation)"),
-    "O": ("VATEX-EU-O", "Hors du champ d'application de la TVA"),
+    # late interest, recovery indemnity: no supply, outside the scope of VAT (BR-O-10)
+    "O": ("VATEX-EU-O", "Hors champ d'application de la TVA"),
 }
 B2C_INDEMNITY_NOTE = (
     "Indemnité forfaitaire pour frais de recouvrement : non applicable (client non professionnel)."
@@ -186,6 +187,16 @@ def _ship_to(party):
         if value:
             data[key] = value
     return data
+
+
+def out_of_scope(invoice):
+    """Whether a line, allowance or charge of ``invoice`` is outside the scope of VAT (O)."""
+    entries = [
+        *(invoice.get("lines") or []),
+        *(invoice.get("allowances") or []),
+        *(invoice.get("charges") or []),
+    ]
+    return any((entry.get("tax") or {}).get("category") == "O" for entry in entries)
 
 
 def _round(value, digits=2):
@@ -316,6 +327,12 @@ def to_facturx_dict(invoice):
     prepaid = _round(invoice.get("prepaid") or 0.0)
     rounding = _round(invoice.get("rounding") or 0.0)
 
+    seller = _party(invoice.get("seller") or {}, True, with_legal_info=True)
+    buyer_party = _party(buyer, b2b_fr)
+    if out_of_scope(invoice):
+        # an invoice outside the scope of VAT carries no VAT identifier (BR-O-02)
+        seller.pop("vat_identifier", None)
+        buyer_party.pop("vat_identifier", None)
     data = {
         "BT-1": invoice["number"],
         "BT-2": invoice["issue_date"],
@@ -323,8 +340,8 @@ def to_facturx_dict(invoice):
         "BT-5": currency,
         "BT-24": SPEC_EN16931,
         "BG-1": _notes(invoice),
-        "BG-4": _party(invoice.get("seller") or {}, True, with_legal_info=True),
-        "BG-7": _party(buyer, b2b_fr),
+        "BG-4": seller,
+        "BG-7": buyer_party,
         "BG-25": lines,
         "BG-23": [],
         "BT-106": line_total,

@@ -92,6 +92,11 @@ EXEMPTION_TEXTS = {
 }
 
 
+# lines outside the scope of VAT: late interest and the 40 EUR recovery indemnity pay for no
+# supply of goods or services (CGI art. 256), Factur-X category O
+OUT_OF_SCOPE_TEXT = "Hors champ d'application de la TVA."
+
+
 def exemption_text(regime, nature):
     """The exemption or reverse-charge wording (item 10) of a VAT ``regime`` for an operation
     of ``nature``; empty for the standard regime."""

@@ -21,9 +21,14 @@ The document (every key optional unless said)::
         "purchase_order": "PO-42", "purchase_order_required": bool,
         "penalty_rate": 13.15, "penalty_floor": 8.0,
         "indemnity_text": "...", "early_discount_text": "...",
-        "lines": [{"name", "quantity", "price_unit", "tax_rates": [20.0]}],
+        "lines": [{"name", "quantity", "price_unit", "tax_rates": [20.0],
+                   "out_of_scope": bool}],
         "credit_note": {"origin_number", "origin_date", "reason"},
     }
+
+A line ``out_of_scope`` is outside the scope of VAT (late interest, the 40 EUR recovery
+indemnity: sums that pay for no supply): it has no VAT rate, and the document prints the
+out-of-scope wording instead (Factur-X category O).
 
 Items refer to LEGAL_FR.md "Mandatory mentions on an invoice".
 """
@@ -76,6 +81,7 @@ CODES = (
     "line_tax_rate",
     # 10. exemption
     "line_taxed_under_exemption",
+    "line_taxed_out_of_scope",
     "exemption_reason",
     # 11. purchase order
     "purchase_order",
@@ -171,6 +177,10 @@ def _lines(doc):
         if not line.get("quantity"):
             out.append(_missing("line_quantity", "lines", label))
         rates = line.get("tax_rates") or []
+        if line.get("out_of_scope"):
+            if rates:
+                out.append(_missing("line_taxed_out_of_scope", "lines", label))
+            continue
         if not rates:
             out.append(_missing("line_tax", "lines", label))
             continue

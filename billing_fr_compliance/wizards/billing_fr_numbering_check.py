@@ -12,7 +12,7 @@ class BillingFrNumberingCheck(models.TransientModel):
     journal_ids = fields.Many2many(
         "account.journal",
         string="Journals",
-        domain="[('type', 'in', ('sale', 'purchase'))]",
+        domain="[('type', 'in', ('sale', 'purchase')), ('company_id', 'in', allowed_company_ids)]",
         default=lambda self: self._default_journal_ids(),
         help="Journals whose posted numbers are checked.",
     )
@@ -111,16 +111,20 @@ class BillingFrNumberingCheck(models.TransientModel):
 class BillingFrNumberingCheckLine(models.TransientModel):
     _name = "billing.fr.numbering.check.line"
     _description = "Numbering Anomaly"
+    _check_company_auto = True
 
     check_id = fields.Many2one("billing.fr.numbering.check", required=True, ondelete="cascade")
+    company_id = fields.Many2one(related="journal_id.company_id")
     kind = fields.Selection(
         selection=[("gap", "Gap in the numbers"), ("inversion", "Date inversion")],
         required=True,
     )
-    journal_id = fields.Many2one("account.journal")
+    journal_id = fields.Many2one("account.journal", check_company=True)
     series = fields.Char(help="Prefix of the numbers of the series.")
-    move_id = fields.Many2one("account.move", string="Document")
+    move_id = fields.Many2one("account.move", string="Document", check_company=True)
     move_date = fields.Date(related="move_id.date", string="Date")
-    previous_move_id = fields.Many2one("account.move", string="Previous Document")
+    previous_move_id = fields.Many2one(
+        "account.move", string="Previous Document", check_company=True
+    )
     previous_date = fields.Date(related="previous_move_id.date", string="Previous Date")
     missing_count = fields.Integer(string="Missing Numbers")

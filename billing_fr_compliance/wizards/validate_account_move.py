@@ -1,19 +1,40 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import models
+from odoo import _, models
+from odoo.exceptions import UserError
 
 
 class ValidateAccountMove(models.TransientModel):
     _inherit = "validate.account.move"
 
     def validate_move(self):
-        # account: "Post entries" on many invoices posts the compliant ones and reports the
-        # ones the French compliance check refuses, instead of failing the whole batch
-        if len(self.move_ids) <= 1:
-            return super().validate_move()
-        if self.ignore_abnormal_amount:
-            self.abnormal_amount_partner_ids.ignore_abnormal_invoice_amount = True
-        if self.ignore_abnormal_date:
-            self.abnormal_date_partner_ids.ignore_abnormal_invoice_date = True
-        if self.force_post:
-            self.move_ids.auto_post = "no"
-        return self.move_ids._fr_post_compliant(soft=not self.force_post)
+        # account: "Post entries" keeps the documents the French gate refuses out of the batch
+        # and reports them; Odoo's wizard posts the others (auto-post of future entries, tax
+        # closing, bills auto-validation)
+        ok, refused, warnings = self.move_ids._fr_gate_split()
+        if not refused:
+            return super(
+                ValidateAccountMove, self.with_context(fr_gate_warnings=warnings)
+            ).validate_move()
+        if len(self.move_ids) == 1:
+            raise UserError(self.move_ids._fr_format_refusal(refused))
+        action = {"type": "ir.actions.act_window_close"}
+        if ok:
+            self.move_ids = ok
+            action = super(
+                ValidateAccountMove, self.with_context(fr_gate_warnings=warnings)
+            ).validate_move()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _(
+                    "%(posted)s document(s) posted, %(refused)s refused",
+                    posted=len(ok.filtered(lambda m: m.state == "posted")),
+                    refused=len(refused),
+                ),
+                "message": self.env["account.move"]._fr_format_issues(refused),
+                "type": "warning",
+                "sticky": True,
+                "next": action,
+            },
+        }
