@@ -118,6 +118,14 @@ def test_no_postgresql_cluster_says_how_to_get_one(tmp_path, monkeypatch):
         setup_odoo.ensure_postgres()
 
 
+def test_venv_module_missing_says_what_to_install(tmp_path, monkeypatch):
+    monkeypatch.setattr(setup_odoo, "base_python", lambda: "/bin/false")  # `-m venv` fails
+    venv = tmp_path / "venv"
+    with pytest.raises(setup_odoo.SetupError, match="sudo apt install python3-venv"):
+        setup_odoo.make_venv(str(venv), src=str(tmp_path))
+    assert not venv.exists()  # a half-made environment is not reused by the next run
+
+
 def odoo_source():
     if os.environ.get("ODOO_SRC"):
         return os.environ["ODOO_SRC"]
