@@ -8,5 +8,6 @@ from . import (
     billing_dunning_reminder,
     billing_dunning_reminder_line,
     ir_module_module,
+    res_lang,
     res_partner,
 )

@@ -9,5 +9,6 @@ from . import (
     ir_actions_report,
     res_company,
     res_config_settings,
+    res_lang,
     res_partner,
 )

@@ -316,6 +316,32 @@ class BillingSituation(models.Model):
         return float(rules.retention(rate, cumulative, retained))
 
     @api.model
+    def _billing_demo_company(self):
+        """Demo data: the company of the demo orders. l10n_fr's demo company when l10n_fr is
+        installed with its demo (l10n_fr_account gives it the French chart of accounts, and
+        billing_fr_compliance its French identity), else the main company."""
+        return self.env.ref("base.demo_company_fr", raise_if_not_found=False) or self.env.ref(
+            "base.main_company"
+        )
+
+    @api.model
+    def _billing_demo_setup(self):
+        """Demo data: French installed (the demo customers speak it) and a warehouse for the
+        demo company (stock gives one to the first company of the database only)."""
+        self.env["res.lang"]._billing_demo_install_french()
+        company = self._billing_demo_company()
+        warehouses = self.env["stock.warehouse"].with_context(active_test=False)
+        if not warehouses.search_count([("company_id", "=", company.id)], limit=1):
+            warehouses.create(
+                {
+                    "name": company.name,
+                    "code": "WH",
+                    "company_id": company.id,
+                    "partner_id": company.partner_id.id,
+                }
+            )
+
+    @api.model
     def _billing_demo_situations(self, order_xmlid=DEMO_ORDER):
         """Demo data: confirm the demo order and post its situations.
 
