@@ -353,6 +353,13 @@ class BillingSituation(models.Model):
             _logger.info("Demo situations of %s skipped.", order_xmlid)
             return
         progress = DEMO_PROGRESS
+        if order.billing_retention_rate:
+            try:
+                order.company_id._billing_retention_account()
+            except UserError:
+                # installed alone on a company whose chart has no retention account (not the
+                # French chart): the demo contract holds no retention
+                order.billing_retention_rate = 0.0
         # the demo order may be created before the chart of accounts gave a default sale tax
         untaxed = order.order_line.filtered(lambda line: not line.tax_id)
         if untaxed and order.company_id.account_sale_tax_id:
