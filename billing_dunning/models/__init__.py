@@ -13,5 +13,6 @@ from . import (
     billing_dunning_run,
     ir_module_module,
     ir_ui_menu,
+    res_lang,
     res_partner,
 )

@@ -169,6 +169,15 @@ class BillingDunningPolicy(models.Model):
         return True
 
     @api.model
+    def _demo_company(self):
+        """Demo: the company of the demo records. l10n_fr's demo company when l10n_fr is
+        installed with its demo (l10n_fr_account gives it the French chart of accounts, and
+        billing_fr_compliance its French identity), else the main company."""
+        return self.env.ref("base.demo_company_fr", raise_if_not_found=False) or self.env.ref(
+            "base.main_company"
+        )
+
+    @api.model
     def _demo_create_invoices(self, company):
         """Demo: posted invoices of the demo customers, 8 to 50 days overdue, in a sales
         journal of their own. Does nothing without this module's demo customers, without a
@@ -179,7 +188,7 @@ class BillingDunningPolicy(models.Model):
             key: self.env.ref(f"billing_dunning.demo_partner_{key}", raise_if_not_found=False)
             for key in ("dubois", "garnier", "lefebvre")
         }
-        if company != self.env.ref("base.main_company") or not all(refs.values()):
+        if company != self._demo_company() or not all(refs.values()):
             return False
         Move = self.env["account.move"].with_company(company)
         partners = self.env["res.partner"].browse([p.id for p in refs.values()])

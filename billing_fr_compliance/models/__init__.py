@@ -11,5 +11,6 @@ from . import (
     ir_actions_report,
     res_company,
     res_config_settings,
+    res_lang,
     res_partner,
 )

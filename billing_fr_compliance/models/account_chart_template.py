@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, models
+from odoo import Command, api, models
 
 from odoo.addons.account.models.chart_template import template
 
@@ -16,9 +16,23 @@ class AccountChartTemplate(models.AbstractModel):
         }
 
     @api.model
-    def _billing_fr_demo_ensure_chart(self):
-        """Demo data: the demo invoices need the French chart of the main company, which
-        Odoo otherwise loads only once every module of the run is installed."""
-        company = self.env.ref("base.main_company")
-        if not company.chart_template and company.country_id.code == "FR":
-            self.try_loading("fr", company)
+    def _billing_fr_demo_company(self):
+        """Demo data: the company that carries the French demo identity. l10n_fr's demo
+        company (``base.demo_company_fr``), which l10n_fr_account's demo gives the French
+        chart of accounts, so that installing the addons from Apps in a demo database puts
+        the demo invoices in a French company whatever the main company is."""
+        return self.env.ref("base.demo_company_fr", raise_if_not_found=False) or self.env.ref(
+            "base.main_company"
+        )
+
+    @api.model
+    def _billing_fr_demo_setup(self):
+        """Demo data: French installed (the demo customers and company speak it), the demo
+        company on the French chart of accounts, and the admin working in it."""
+        self.env["res.lang"]._billing_demo_install_french()
+        company = self._billing_fr_demo_company()
+        if not company.chart_template:
+            self.try_loading("fr", company, install_demo=False)
+        admin = self.env.ref("base.user_admin")
+        admin.write({"company_ids": [Command.link(company.id)], "company_id": company.id})
+        return company

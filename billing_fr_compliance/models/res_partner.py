@@ -4,6 +4,9 @@ from odoo.exceptions import ValidationError
 
 from ..tools import identity
 
+# identifiers checked when they are written (never when another field is)
+IDENTITY_FIELDS = frozenset({"siren", "siret", "vat"})
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"  # l10n_fr adds siret
@@ -36,6 +39,13 @@ class ResPartner(models.Model):
     billing_missing_data = fields.Char(
         string="Missing Invoicing Data", compute="_compute_billing_data_complete"
     )
+    billing_phone_to_check = fields.Boolean(
+        string="Phone to Check",
+        compute="_compute_billing_phone_to_check",
+        store=True,
+        help="The phone or mobile number could not be read as a phone number of the "
+        "partner's country: it is kept as typed, to be checked by someone.",
+    )
 
     @api.depends("is_company", "commercial_partner_id.is_company")
     def _compute_billing_customer_type(self):
@@ -60,6 +70,19 @@ class ResPartner(models.Model):
             missing = partner._billing_missing_data()
             partner.billing_missing_data = ", ".join(missing)
             partner.billing_data_complete = not missing
+
+    @api.depends("phone", "mobile", "country_id", "company_id")
+    def _compute_billing_phone_to_check(self):
+        for partner in self:
+            to_check = False
+            if partner._billing_french_rules_apply():
+                country_code = partner._billing_country_code({})
+                to_check = any(
+                    identity.normalize_phone(partner[fname], country_code)[1]
+                    for fname in ("phone", "mobile")
+                    if partner[fname]
+                )
+            partner.billing_phone_to_check = to_check
 
     def _search_billing_data_complete(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -89,10 +112,12 @@ class ResPartner(models.Model):
             return ["!", *incomplete]
         return incomplete
 
-    @api.constrains("siren", "siret", "vat", "country_id")
-    def _check_billing_identity(self):
+    def _check_billing_identity(self, fnames):
+        """Refuse invalid identifiers among ``fnames``, the fields just written: what a user
+        or a script changes is checked, old values left untouched are not (years of partner
+        data recorded before the addon must stay editable)."""
         for partner in self:
-            errors = partner._billing_identity_errors()
+            errors = partner._billing_identity_errors(fnames)
             if errors:
                 raise ValidationError("\n".join(errors))
 
@@ -102,18 +127,44 @@ class ResPartner(models.Model):
             if not partner.siren:
                 partner.siren = partner._billing_guess_siren()
 
+    @api.model
+    def default_get(self, fields_list):
+        """A new partner of a French company speaks French when French is installed (its
+        invoices and e-mails are then printed in French), unless it is the contact of a
+        partner (Odoo gives it that partner's language) or a language is asked for."""
+        values = super().default_get(fields_list)
+        if (
+            "lang" in fields_list
+            and "default_lang" not in self.env.context
+            and not values.get("parent_id")
+        ):
+            company = self.env["res.company"].browse(values.get("company_id")) or self.env.company
+            french = (self.env.lang or "").startswith("fr_") and self.env.lang
+            lang = french or self.env["res.lang"]._get_code("fr_FR")
+            if lang and company._fr_is_french():
+                values["lang"] = lang
+        return values
+
     @api.model_create_multi
     def create(self, vals_list):
+        # the identifiers given are checked; a SIREN guessed from them is not compared
+        # with the partner's other, untouched identifiers
+        given = [IDENTITY_FIELDS & set(vals) for vals in vals_list]
         for vals in vals_list:
             self._billing_prepare_vals(vals)
-        return super().create(vals_list)
+        partners = super().create(vals_list)
+        for partner, fnames in zip(partners, given, strict=True):
+            partner._check_billing_identity(fnames)
+        return partners
 
     def write(self, vals):
-        if {"phone", "mobile", "siren", "siret", "vat"} & set(vals):
+        if {"phone", "mobile", *IDENTITY_FIELDS} & set(vals):
+            given = IDENTITY_FIELDS & set(vals)
             for partner in self:
                 partner_vals = dict(vals)
                 partner._billing_prepare_vals(partner_vals)
                 super(ResPartner, partner).write(partner_vals)
+                partner._check_billing_identity(given)
             return True
         return super().write(vals)
 
@@ -156,8 +207,9 @@ class ResPartner(models.Model):
         return identity.siren_from_vat(self.vat) or False
 
     def _billing_prepare_vals(self, vals):
-        """Normalise identifiers and phone numbers in ``vals`` before they are written;
-        refuse a phone number that cannot be read, naming the partner and the field."""
+        """Normalise identifiers and phone numbers in ``vals`` before they are written. A
+        phone number that cannot be read is kept as typed (and flagged "Phone to Check"):
+        phone numbers are normalised for French partners, or in a French company."""
         for fname in ("siren", "siret"):
             if vals.get(fname):
                 vals[fname] = identity.compact(vals[fname])
@@ -166,32 +218,52 @@ class ResPartner(models.Model):
             guessed = siret[:9] if len(siret) == 14 else identity.siren_from_vat(vals.get("vat"))
             if guessed and not (self and self.siren):
                 vals["siren"] = guessed
+        if not (vals.get("phone") or vals.get("mobile")) or not self._billing_french_rules_apply(
+            vals
+        ):
+            return
         country_code = self._billing_country_code(vals)
         for fname in ("phone", "mobile"):
             if vals.get(fname):
                 number, error = identity.normalize_phone(vals[fname], country_code)
-                if error:
-                    raise ValidationError(
-                        _(
-                            "%(partner)s: the %(field)s %(value)s is not a valid phone number "
-                            "for %(country)s.",
-                            partner=vals.get("name") or self.display_name or _("New partner"),
-                            field=self._fields[fname].get_description(self.env)["string"],
-                            value=vals[fname],
-                            country=country_code,
-                        )
-                    )
-                vals[fname] = number
+                if not error:
+                    vals[fname] = number
+
+    def _billing_country(self, vals):
+        if "country_id" in vals:
+            return self.env["res.country"].browse(vals["country_id"] or [])
+        return self[:1].country_id
+
+    def _billing_company(self, vals):
+        if vals.get("company_id"):
+            return self.env["res.company"].browse(vals["company_id"])
+        return self[:1].company_id or self.env.company
+
+    def _billing_french_rules_apply(self, vals=None):
+        """French rules for this partner (or the partner ``vals`` create): it is French
+        (l10n_fr's French country codes, or Monaco), or, from a French company, a partner of
+        any country (its phone is read in its own country). Other partners of other
+        companies are left as Odoo leaves them."""
+        vals = vals or {}
+        country = self._billing_country(vals)
+        company = self._billing_company(vals)
+        if country and country.code in [*company._get_france_country_codes(), "MC"]:
+            return True
+        return company._fr_is_french()
 
     def _billing_country_code(self, vals):
-        if vals.get("country_id"):
-            return self.env["res.country"].browse(vals["country_id"]).code
-        if self and self.country_id:
-            return self.country_id.code
-        return self.env.company.country_id.code or "FR"
+        country = self._billing_country(vals)
+        if country:
+            return country.code
+        company = self._billing_company(vals)
+        return company.account_fiscal_country_id.code or company.country_id.code or "FR"
 
-    def _billing_identity_errors(self):
-        """Translated messages for each invalid identifier of this partner."""
+    def _billing_identity_errors(self, fnames=IDENTITY_FIELDS):
+        """Translated messages for each invalid identifier of this partner among ``fnames``
+        (the fields just written). An identifier left untouched is only compared with a
+        changed one when it is valid itself: old data is never what a write is refused for.
+        VAT numbers of other countries are checked here for French partners only (Odoo's
+        base_vat checks them for everyone else)."""
         self.ensure_one()
         name = self.display_name
         errors = []
@@ -199,16 +271,18 @@ class ResPartner(models.Model):
         if siren:
             siren, error = identity.check_siren(siren)
             if error:
-                errors.append(
-                    _(
-                        "%(partner)s: the SIREN %(value)s is not valid (9 digits with a "
-                        "correct check key).",
-                        partner=name,
-                        value=self.siren,
+                if "siren" in fnames:
+                    errors.append(
+                        _(
+                            "%(partner)s: the SIREN %(value)s is not valid (9 digits with a "
+                            "correct check key).",
+                            partner=name,
+                            value=self.siren,
+                        )
                     )
-                )
                 siren = None
-        if self.siret:
+        siren_changed = siren and "siren" in fnames
+        if self.siret and ("siret" in fnames or siren_changed):
             __, error = identity.check_siret(self.siret, siren)
             if error == identity.SIRET_SIREN_MISMATCH:
                 errors.append(
@@ -219,7 +293,7 @@ class ResPartner(models.Model):
                         siren=siren,
                     )
                 )
-            elif error:
+            elif error and "siret" in fnames:
                 errors.append(
                     _(
                         "%(partner)s: the SIRET %(value)s is not valid (14 digits with a "
@@ -228,8 +302,10 @@ class ResPartner(models.Model):
                         value=self.siret,
                     )
                 )
-        if self.vat and identity.compact(self.vat)[:2] in identity.EU_VAT_PREFIXES:
-            __, error = identity.check_vat(self.vat, siren)
+        vat = identity.compact(self.vat)
+        if vat and ("vat" in fnames or siren_changed) and vat[:2] in identity.EU_VAT_PREFIXES:
+            french = vat.startswith("FR") or self._billing_french_rules_apply()
+            __, error = identity.check_vat(self.vat, siren) if french else (vat, None)
             if error == identity.VAT_SIREN_MISMATCH:
                 errors.append(
                     _(
@@ -239,7 +315,7 @@ class ResPartner(models.Model):
                         siren=siren,
                     )
                 )
-            elif error:
+            elif error and "vat" in fnames:
                 errors.append(
                     _(
                         "%(partner)s: the VAT number %(value)s is not a valid intra-EU VAT number.",

@@ -1,5 +1,6 @@
 from . import (
     test_credit_note,
+    test_demo,
     test_facturx,
     test_gate,
     test_gate_queries,

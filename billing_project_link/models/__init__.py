@@ -7,6 +7,7 @@ from . import (
     billing_situation_line,
     project_project,
     res_company,
+    res_lang,
     res_partner,
     sale_order,
     sale_order_line,

@@ -316,6 +316,32 @@ class BillingSituation(models.Model):
         return float(rules.retention(rate, cumulative, retained))
 
     @api.model
+    def _billing_demo_company(self):
+        """Demo data: the company of the demo orders. l10n_fr's demo company when l10n_fr is
+        installed with its demo (l10n_fr_account gives it the French chart of accounts, and
+        billing_fr_compliance its French identity), else the main company."""
+        return self.env.ref("base.demo_company_fr", raise_if_not_found=False) or self.env.ref(
+            "base.main_company"
+        )
+
+    @api.model
+    def _billing_demo_setup(self):
+        """Demo data: French installed (the demo customers speak it) and a warehouse for the
+        demo company (stock gives one to the first company of the database only)."""
+        self.env["res.lang"]._billing_demo_install_french()
+        company = self._billing_demo_company()
+        warehouses = self.env["stock.warehouse"].with_context(active_test=False)
+        if not warehouses.search_count([("company_id", "=", company.id)], limit=1):
+            warehouses.create(
+                {
+                    "name": company.name,
+                    "code": "WH",
+                    "company_id": company.id,
+                    "partner_id": company.partner_id.id,
+                }
+            )
+
+    @api.model
     def _billing_demo_situations(self, order_xmlid=DEMO_ORDER):
         """Demo data: confirm the demo order and post its situations.
 
@@ -327,6 +353,13 @@ class BillingSituation(models.Model):
             _logger.info("Demo situations of %s skipped.", order_xmlid)
             return
         progress = DEMO_PROGRESS
+        if order.billing_retention_rate:
+            try:
+                order.company_id._billing_retention_account()
+            except UserError:
+                # installed alone on a company whose chart has no retention account (not the
+                # French chart): the demo contract holds no retention
+                order.billing_retention_rate = 0.0
         # the demo order may be created before the chart of accounts gave a default sale tax
         untaxed = order.order_line.filtered(lambda line: not line.tax_id)
         if untaxed and order.company_id.account_sale_tax_id:
