@@ -20,7 +20,7 @@ class AccountMoveSend(models.AbstractModel):
         # 6-byte binary comment on the PDF's second line) also matches the comment that PyPDF2
         # 2.x and wkhtmltopdf write in every PDF, so the conversion is skipped and the PDF is
         # not a valid Factur-X (PDF/A-3 + XMP). For French companies, complete what is missing.
-        super()._hook_invoice_document_after_pdf_report_render(invoice, invoice_data)
+        res = super()._hook_invoice_document_after_pdf_report_render(invoice, invoice_data)
         if (
             invoice_data.get("ubl_cii_xml_options", {}).get("ubl_cii_format") == "facturx"
             and invoice.company_id._fr_is_french()
@@ -33,6 +33,7 @@ class AccountMoveSend(models.AbstractModel):
             raw = self._fr_facturx_pdfa(invoice, pdf_values["raw"])
             if raw:
                 pdf_values["raw"] = raw
+        return res
 
     def _fr_facturx_pdfa(self, invoice, pdf):
         """The Factur-X PDF made PDF/A-3 with the Factur-X XMP metadata, or None when it has
