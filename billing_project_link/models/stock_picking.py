@@ -83,8 +83,6 @@ class StockPicking(models.Model):
     # ------------------------------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------------------------------
-    # Actions
-    # ------------------------------------------------------------------------------------------
 
     def action_invoice_delivery(self):
         """Button "Invoice this delivery": one invoice with exactly this delivery's quantities."""
