@@ -20,11 +20,11 @@ class SaleOrder(models.Model):
         ],
         string="Services and Ordered Quantities",
         default="first_delivery",
-        required=True,
         help="When deliveries are invoiced one by one: products invoiced on ordered quantities "
         "and lines that are not delivered (services such as shipping) go on the first "
         "delivery's invoice, or are left to the order's own invoicing.",
-    )
+    )  # not NOT NULL in the database (modules loaded before this one create orders); empty
+    # reads as the default
     delivery_downpayment_rule = fields.Selection(
         [
             ("first", "On the first invoices"),

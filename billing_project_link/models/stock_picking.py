@@ -170,7 +170,9 @@ class StockPicking(models.Model):
         for line, qty in moved.items():
             if line.product_id.invoice_policy == "delivery":
                 delivered[line] = qty
-            elif self.sale_id.delivery_invoice_extra_lines == "first_delivery":
+            elif (
+                self.sale_id.delivery_invoice_extra_lines or "first_delivery"
+            ) == "first_delivery":
                 # invoiced on ordered quantities: everything ordered, on the first invoice
                 delivered[line] = line.product_uom_qty
         return rules.split_quantities(delivered, remaining)
@@ -180,7 +182,9 @@ class StockPicking(models.Model):
         delivery's invoice, when the order says so."""
         self.ensure_one()
         order = self.sale_id
-        if order.delivery_invoice_extra_lines != "first_delivery" or self._delivery_is_return():
+        if (order.delivery_invoice_extra_lines or "first_delivery") != "first_delivery" or (
+            self._delivery_is_return()
+        ):
             return {}
         extras = {}
         for line in order.order_line:
