@@ -12,8 +12,16 @@ class AccountMove(models.Model):
         "stock.picking",
         string="Delivery Notes",
         compute="_compute_delivery_picking_ids",
+        check_company=True,
     )
     delivery_picking_count = fields.Integer(compute="_compute_delivery_picking_ids")
+    delivery_despatch_ref = fields.Char(
+        string="Despatch Advice Reference",
+        compute="_compute_delivery_picking_ids",
+        help="Number of the delivery note this customer invoice bills, when it bills exactly one "
+        "(Factur-X BT-16, despatch advice reference). The invoice reference stays the "
+        "customer's purchase order number.",
+    )
 
     # progress invoicing
     billing_situation_id = fields.Many2one(
@@ -46,9 +54,14 @@ class AccountMove(models.Model):
 
     @api.depends("line_ids.delivery_picking_id")
     def _compute_delivery_picking_ids(self):
+        # delivery_despatch_ref is the one value e-invoicing reads (billing_fr_compliance's
+        # Factur-X BT-16) without depending on this addon's models
         for move in self:
-            move.delivery_picking_ids = move.line_ids.delivery_picking_id
-            move.delivery_picking_count = len(move.delivery_picking_ids)
+            pickings = move.line_ids.delivery_picking_id
+            move.delivery_picking_ids = pickings
+            move.delivery_picking_count = len(pickings)
+            one = len(pickings) == 1 and move.move_type == "out_invoice"
+            move.delivery_despatch_ref = pickings.name if one else False
 
     @api.depends("line_ids.delivery_picking_id.date_done")
     def _compute_delivery_date(self):

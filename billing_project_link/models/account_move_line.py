@@ -24,6 +24,7 @@ class AccountMoveLine(models.Model):
         readonly=True,
         copy=True,
         index="btree_not_null",
+        check_company=True,
     )
     billing_is_retention = fields.Boolean(
         string="Retention",

@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
+from odoo.tools import SQL
 
 
 class BillingAffaireReport(models.Model):
@@ -10,6 +11,34 @@ class BillingAffaireReport(models.Model):
     _auto = False
     _order = "date_order desc, id desc"
     _rec_name = "order_id"
+    # every column the query reads: searching the report flushes them first (as
+    # account.invoice.report does), so it sees what this transaction just wrote
+    _depends = {
+        "sale.order": [
+            "state",
+            "partner_id",
+            "user_id",
+            "project_id",
+            "company_id",
+            "currency_id",
+            "date_order",
+        ],
+        "sale.order.line": [
+            "order_id",
+            "display_type",
+            "is_downpayment",
+            "price_subtotal",
+            "product_uom_qty",
+            "qty_delivered",
+            "untaxed_amount_invoiced",
+            "invoice_lines",
+        ],
+        "account.move": ["amount_total_signed", "amount_residual_signed"],
+        "account.move.line": ["move_id", "parent_state", "billing_is_retention", "amount_residual"],
+        "billing.situation": ["state"],
+        "billing.situation.line": ["situation_id", "sale_line_id", "cumulative_amount"],
+        "project.project": ["sale_line_id"],
+    }
 
     order_id = fields.Many2one("sale.order", string="Sales Order", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
@@ -25,8 +54,9 @@ class BillingAffaireReport(models.Model):
         string="Achieved",
         readonly=True,
         aggregator="sum",
-        help="Untaxed value of the work done: cumulative amount of the last situation, "
-        "else the delivered share of each line.",
+        help="Untaxed value of the work done: cumulative amount of the last posted situation "
+        "(a situation whose invoice is still a draft does not count yet), else the delivered "
+        "share of each line.",
     )
     amount_invoiced = fields.Monetary(
         string="Invoiced",
@@ -55,7 +85,8 @@ class BillingAffaireReport(models.Model):
 
     @property
     def _table_query(self):
-        return """
+        return SQL(
+            """
             WITH order_moves AS (
                 SELECT DISTINCT sol.order_id, aml.move_id
                   FROM sale_order_line sol
@@ -81,7 +112,7 @@ class BillingAffaireReport(models.Model):
                 SELECT bsl.sale_line_id, MAX(bsl.cumulative_amount) AS cumulative
                   FROM billing_situation_line bsl
                   JOIN billing_situation bs ON bs.id = bsl.situation_id
-                 WHERE bs.state IN ('invoiced', 'posted')
+                 WHERE bs.state = 'posted'
                  GROUP BY bsl.sale_line_id
             ),
             lines AS (
@@ -125,4 +156,5 @@ class BillingAffaireReport(models.Model):
          LEFT JOIN paid p ON p.order_id = so.id
          LEFT JOIN retained r ON r.order_id = so.id
              WHERE so.state = 'sale'
-        """
+            """
+        )

@@ -3,7 +3,7 @@ import logging
 
 import psycopg2
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
@@ -70,18 +70,28 @@ class BillingSituation(models.Model):
     retention_rate = fields.Float(
         string="Retention Rate (%)", digits=(5, 2), readonly=True, copy=False
     )
-    amount_contract = fields.Monetary(string="Contract", compute="_compute_amounts", store=True)
+    # Contract, cumulative, previous and progress describe the order at each situation: added
+    # up over several situations they mean nothing (two situations of a 120,000 contract are
+    # not a 240,000 contract), so they have no aggregate in lists and reports. What each
+    # situation bills (this situation, deduction, retention) adds up.
+    amount_contract = fields.Monetary(
+        string="Contract", compute="_compute_amounts", store=True, aggregator=None
+    )
     amount_cumulative = fields.Monetary(
-        string="Cumulative Amount", compute="_compute_amounts", store=True
+        string="Cumulative Amount", compute="_compute_amounts", store=True, aggregator=None
     )
     amount_previous = fields.Monetary(
-        string="Previously Invoiced", compute="_compute_amounts", store=True
+        string="Previously Invoiced", compute="_compute_amounts", store=True, aggregator=None
     )
     amount_situation = fields.Monetary(
         string="This Situation", compute="_compute_amounts", store=True
     )
     progress = fields.Float(
-        string="Overall Progress (%)", digits=(5, 2), compute="_compute_amounts", store=True
+        string="Overall Progress (%)",
+        digits=(5, 2),
+        compute="_compute_amounts",
+        store=True,
+        aggregator=None,
     )
     works_amount_total = fields.Monetary(
         string="Works incl. Taxes",
@@ -148,6 +158,16 @@ class BillingSituation(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # A situation created without a number (New on the Situations list, or New Situation
+        # on the order) starts from the order: next number, one line per order line at the
+        # previous situation's progress.
+        situations = super().create(vals_list)
+        for situation in situations.filtered(lambda s: not s.number):
+            situation._start()
+        return situations
+
     def write(self, vals):
         if FROZEN_FIELDS & set(vals):
             self._check_draft()
@@ -198,14 +218,7 @@ class BillingSituation(models.Model):
                     situation=situation.display_name,
                 )
             )
-        invoice = order.with_context(
-            billing_situation_id=situation.id,
-            billing_situation_deductions=deductions,
-        )._create_invoices()
-        if len(invoice) != 1:
-            raise UserError(
-                _("%(situation)s did not produce one invoice.", situation=situation.display_name)
-            )
+        invoice = situation._create_situation_invoice(deductions)
         works_lines = invoice.invoice_line_ids.filtered(
             lambda line: line.display_type == "product" and not line.is_downpayment
         )
@@ -244,6 +257,113 @@ class BillingSituation(models.Model):
         }
 
     # ------------------------------------------------------------------ business
+
+    def _create_situation_invoice(self, deductions):
+        """Create the invoice of this situation with the order's own invoicing hooks.
+
+        Like sale's ``_create_invoices`` (same access rule, same ``_prepare_invoice``,
+        ``_prepare_invoice_line`` and ``_create_account_invoices``), but the lines and their
+        amounts are this situation's, passed as arguments: ``deductions`` is
+        {down payment order line id: untaxed amount deducted now}.
+        """
+        self.ensure_one()
+        order = self.order_id.with_company(self.company_id)
+        if not self.env["account.move"].has_access("create"):
+            order.check_access("write")  # as sale: who may change the order may invoice it
+        if order.partner_invoice_id.lang:
+            order = order.with_context(lang=order.partner_invoice_id.lang)
+        situation = self.with_env(order.env)
+        invoice_vals = order._prepare_invoice()
+        sequence = 0
+        commands = []
+        for sit_line in situation.line_ids.filtered("amount").sorted(
+            lambda line: (line.sale_line_id.sequence, line.sale_line_id.id)
+        ):
+            sequence += 1
+            commands.append(
+                Command.create(
+                    sit_line.sale_line_id._prepare_invoice_line(
+                        sequence=sequence, **sit_line._prepare_invoice_line_values()
+                    )
+                )
+            )
+        dp_lines = order.order_line.browse([int(line_id) for line_id in deductions])
+        if dp_lines:
+            sequence += 1
+            commands.append(
+                Command.create(order._prepare_down_payment_section_line(sequence=sequence))
+            )
+            for dp_line in dp_lines:
+                sequence += 1
+                commands.append(
+                    Command.create(
+                        dp_line._prepare_invoice_line(
+                            sequence=sequence,
+                            quantity=-1.0,
+                            price_unit=deductions[dp_line.id],
+                            discount=0.0,
+                            name=situation._down_payment_line_name(),
+                        )
+                    )
+                )
+        invoice_vals["invoice_line_ids"] = commands
+        invoice = order._create_account_invoices([invoice_vals], False)
+        invoice.message_post_with_source(
+            "mail.message_origin_link",
+            render_values={"self": invoice, "origin": order},
+            subtype_xmlid="mail.mt_note",
+        )
+        return invoice
+
+    def _start(self):
+        """Number a new situation and give it the order's lines at their previous progress;
+        refused while another situation of the order is not posted."""
+        self.ensure_one()
+        order = self.order_id
+        if order.state != "sale":
+            raise UserError(
+                _("Order %(order)s must be confirmed before its first situation.", order=order.name)
+            )
+        if order.locked:
+            raise UserError(
+                _(
+                    "Order %(order)s is locked (final statement done): no new situation.",
+                    order=order.name,
+                )
+            )
+        other = order.situation_ids.filtered(
+            lambda s: s.state in ("draft", "invoiced") and s != self
+        )
+        if other:
+            raise UserError(
+                _(
+                    "Order %(order)s already has %(situation)s in progress (draft, or with a "
+                    "draft invoice): open it, or post or cancel its invoice, before a new "
+                    "situation.",
+                    order=order.name,
+                    situation=other[0].display_name,
+                )
+            )
+        live = order.situation_ids.filtered(lambda s: s.state != "cancel" and s != self)
+        self.write(
+            {
+                "number": max(live.mapped("number"), default=0) + 1,
+                "line_ids": [
+                    Command.create({"sale_line_id": line.id})
+                    for line in order._billing_situation_order_lines()
+                    if line not in self.line_ids.sale_line_id
+                ],
+            }
+        )
+        self.line_ids._refresh_previous(start=True)
+
+    def _down_payment_line_name(self):
+        """Label of a down payment deduction, in the language of ``self.env``."""
+        self.ensure_one()
+        return _(
+            "Down payment deducted in proportion to progress (%(progress)s %%)",
+            progress=self.progress,
+        )
 
     def _lock_order(self):
         """Lock the order row so that two users never invoice its situations at once."""

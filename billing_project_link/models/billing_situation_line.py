@@ -113,6 +113,26 @@ class BillingSituationLine(models.Model):
                     )
                 )
 
+    def _prepare_invoice_line_values(self):
+        """What this situation line bills, given to the order line's
+        ``_prepare_invoice_line``: this situation's amount as one unit."""
+        self.ensure_one()
+        situation = self.situation_id
+        return {
+            "quantity": 1.0,
+            "price_unit": self.amount,
+            "discount": 0.0,
+            "billing_situation_line_id": self.id,
+            "name": _(
+                "%(name)s\nSituation %(number)s: %(percent)s %% cumulative "
+                "(previously %(previous)s %%)",
+                name=self.sale_line_id.name,
+                number=situation.number,
+                percent=self.percent,
+                previous=self.previous_percent,
+            ),
+        }
+
     def _refresh_previous(self, start=False):
         """Read the contract and what earlier live situations billed, per order line.
 

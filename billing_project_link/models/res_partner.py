@@ -13,7 +13,6 @@ class ResPartner(models.Model):
         ],
         string="Invoice Deliveries",
         default="manual",
-        required=True,
         help="Manually: each delivery is invoiced from its form or from the delivery list.\n"
         "At once: the invoice of a delivery (the credit note of a return) is created when it "
         "is validated.\n"
@@ -27,11 +26,15 @@ class ResPartner(models.Model):
         ],
         string="Down Payments on Delivery Invoices",
         default="first",
-        required=True,
         help="How down payments are deducted when deliveries are invoiced one by one: as much "
         "as possible on the first invoices, or in proportion to each delivery's share of the "
         "order.",
     )
+
+    # Not required in the database (required in the form only): a NOT NULL column on
+    # res_partner would refuse the partners that modules loaded before this one create
+    # during an upgrade or their tests (their registry does not know these fields); empty
+    # reads as the default ("manual", "first").
 
     @api.model
     def _commercial_fields(self):

@@ -3,6 +3,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date
 
 from ..tools import delivery as delivery_rules
 from ..tools import situation as situation_rules
@@ -19,11 +20,11 @@ class SaleOrder(models.Model):
         ],
         string="Services and Ordered Quantities",
         default="first_delivery",
-        required=True,
         help="When deliveries are invoiced one by one: products invoiced on ordered quantities "
         "and lines that are not delivered (services such as shipping) go on the first "
         "delivery's invoice, or are left to the order's own invoicing.",
-    )
+    )  # not NOT NULL in the database (modules loaded before this one create orders); empty
+    # reads as the default
     delivery_downpayment_rule = fields.Selection(
         [
             ("first", "On the first invoices"),
@@ -40,6 +41,7 @@ class SaleOrder(models.Model):
         "account.move",
         string="Delivery Invoices",
         compute="_compute_delivery_picking_invoice_ids",
+        check_company=True,
     )
 
     # progress invoicing
@@ -190,20 +192,11 @@ class SaleOrder(models.Model):
                     order=self.name,
                 )
             )
-        situation = self.situation_ids.filtered(lambda s: s.state == "draft")[:1]
+        # the situation in progress (draft, or whose invoice is still a draft) is opened
+        # rather than a second one made
+        situation = self._billing_situation_in_progress()
         if not situation:
-            live = self.situation_ids.filtered(lambda s: s.state != "cancel")
-            situation = self.env["billing.situation"].create(
-                {
-                    "order_id": self.id,
-                    "number": max(live.mapped("number"), default=0) + 1,
-                    "line_ids": [
-                        fields.Command.create({"sale_line_id": line.id})
-                        for line in self._billing_situation_order_lines()
-                    ],
-                }
-            )
-            situation.line_ids._refresh_previous(start=True)
+            situation = self.env["billing.situation"].create({"order_id": self.id})
         return {
             "type": "ir.actions.act_window",
             "res_model": "billing.situation",
@@ -230,16 +223,21 @@ class SaleOrder(models.Model):
         """
         self.ensure_one()
         today = fields.Date.context_today(self)
-        lines = self._billing_retention_lines()
-        if not lines:
+        held = self._billing_retention_lines()
+        if not held:
             raise UserError(_("Order %(order)s holds no retention to release.", order=self.name))
-        if not self.billing_retention_release_date or self.billing_retention_release_date > today:
+        # The release date used is the one each situation invoice announced: the due date of
+        # its retention line (the order's Retention Release Date once set, else one year
+        # after the invoice), the same value the printed invoice shows.
+        lines = held.filtered(lambda line: line.date_maturity and line.date_maturity <= today)
+        if not lines:
+            first_date = min(held.mapped("date_maturity"))
             raise UserError(
                 _(
                     "Order %(order)s: the retention can only be released from its release date "
                     "(%(date)s, field Retention Release Date).",
                     order=self.name,
-                    date=self.billing_retention_release_date or _("not set"),
+                    date=format_date(self.env, first_date),
                 )
             )
         partner = self.partner_invoice_id.commercial_partner_id
@@ -309,6 +307,13 @@ class SaleOrder(models.Model):
             and line.price_subtotal > 0
         )
 
+    def _billing_situation_in_progress(self):
+        """The order's situation not posted yet: draft, or invoiced with a draft invoice."""
+        self.ensure_one()
+        return self.situation_ids.filtered(lambda s: s.state in ("draft", "invoiced")).sorted(
+            "number"
+        )[:1]
+
     def _billing_effective_retention_rate(self):
         self.ensure_one()
         return 0.0 if self.billing_bank_guarantee else self.billing_retention_rate
@@ -342,16 +347,9 @@ class SaleOrder(models.Model):
         )
 
     def _get_invoiceable_lines(self, final=False):
-        # Override of sale: a situation bills its own lines; the other flows skip them.
-        situation_id = self.env.context.get("billing_situation_id")
-        if situation_id:
-            situation = self.env["billing.situation"].browse(situation_id)
-            deductions = self.env.context.get("billing_situation_deductions") or {}
-            works = situation.line_ids.filtered("amount").sale_line_id
-            down_payments = self.env["sale.order.line"].browse(
-                [int(line_id) for line_id in deductions]
-            )
-            return works.sorted("sequence") + down_payments
+        # EXTENDS sale: the lines billed by situations are left to their situations (see
+        # billing.situation._create_situation_invoice); "Invoice reached milestones" keeps the
+        # milestone lines only.
         lines = super()._get_invoiceable_lines(final=final)
         if self.env.context.get("billing_milestones_only"):
             lines = lines.filtered(lambda line: line.qty_delivered_method == "milestones")

@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.osv import expression
 
 
@@ -53,48 +53,6 @@ class SaleOrderLine(models.Model):
             and not line.move_id.billing_situation_id
         )
         return self.currency_id.round(sum(posted.mapped("price_subtotal")))
-
-    def _prepare_invoice_line(self, **optional_values):
-        # Override of sale: a situation invoices this situation's amount of the line, or
-        # deducts its share of a down payment.
-        values = super()._prepare_invoice_line(**optional_values)
-        situation_id = self.env.context.get("billing_situation_id")
-        if not situation_id or self.display_type:
-            return values
-        situation = self.env["billing.situation"].browse(situation_id)
-        if self.is_downpayment:
-            deductions = self.env.context.get("billing_situation_deductions") or {}
-            amount = deductions.get(self.id) or deductions.get(str(self.id)) or 0.0
-            values.update(
-                {
-                    "quantity": -1.0,
-                    "price_unit": amount,
-                    "discount": 0.0,
-                    "name": _(
-                        "Down payment deducted in proportion to progress (%(progress)s %%)",
-                        progress=situation.progress,
-                    ),
-                }
-            )
-            return values
-        sit_line = situation.line_ids.filtered(lambda line: line.sale_line_id == self)
-        values.update(
-            {
-                "quantity": 1.0,
-                "price_unit": sit_line.amount,
-                "discount": 0.0,
-                "billing_situation_line_id": sit_line.id,
-                "name": _(
-                    "%(name)s\nSituation %(number)s: %(percent)s %% cumulative "
-                    "(previously %(previous)s %%)",
-                    name=self.name,
-                    number=situation.number,
-                    percent=sit_line.percent,
-                    previous=sit_line.previous_percent,
-                ),
-            }
-        )
-        return values
 
     def _recompute_qty_to_invoice(self, start_date, end_date):
         # Override of sale_timesheet: the hours of an invoice become billable again only

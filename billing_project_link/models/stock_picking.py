@@ -1,13 +1,16 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
 from datetime import date
 
 import psycopg2
 
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import UserError
-from odoo.tools import mute_logger
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date, mute_logger
 
 from ..tools import delivery as rules
+
+_logger = logging.getLogger(__name__)
 
 INVOICE_STATUS = [
     ("to_invoice", "To Invoice"),
@@ -71,15 +74,10 @@ class StockPicking(models.Model):
 
     def _action_done(self):
         # EXTENDS stock: customers invoiced "at once" get the invoice of each delivery (or the
-        # credit note of each return) when it is validated.
+        # credit note of each return) when it is validated. Billing never blocks the
+        # warehouse: an invoice that cannot be made leaves the delivery done and "To Invoice".
         res = super()._action_done()
-        at_once = self.filtered(
-            lambda p: p.sale_id.partner_id.commercial_partner_id.delivery_invoice_frequency
-            == "at_once"
-            and p.delivery_invoice_status == "to_invoice"
-        )
-        if at_once:
-            at_once.sudo()._delivery_invoice_create(grouping="picking", skip_locked=True)
+        self._delivery_invoice_at_once()
         return res
 
     # ------------------------------------------------------------------------------------------
@@ -172,7 +170,9 @@ class StockPicking(models.Model):
         for line, qty in moved.items():
             if line.product_id.invoice_policy == "delivery":
                 delivered[line] = qty
-            elif self.sale_id.delivery_invoice_extra_lines == "first_delivery":
+            elif (
+                self.sale_id.delivery_invoice_extra_lines or "first_delivery"
+            ) == "first_delivery":
                 # invoiced on ordered quantities: everything ordered, on the first invoice
                 delivered[line] = line.product_uom_qty
         return rules.split_quantities(delivered, remaining)
@@ -182,7 +182,9 @@ class StockPicking(models.Model):
         delivery's invoice, when the order says so."""
         self.ensure_one()
         order = self.sale_id
-        if order.delivery_invoice_extra_lines != "first_delivery" or self._delivery_is_return():
+        if (order.delivery_invoice_extra_lines or "first_delivery") != "first_delivery" or (
+            self._delivery_is_return()
+        ):
             return {}
         extras = {}
         for line in order.order_line:
@@ -334,19 +336,23 @@ class StockPicking(models.Model):
             list(dict.fromkeys(plan[0].sale_id.id for plan in group))
         )
         order = first.sale_id.with_company(first.company_id)
-        if order.partner_invoice_id.lang:
-            order = order.with_context(lang=order.partner_invoice_id.lang)
+        lang = order.partner_invoice_id.lang
+        if lang:
+            # the labels written on the invoice are in the language of its partner
+            order = order.with_context(lang=lang)
+            group = [(picking.with_context(lang=lang), own) for picking, own in group]
         vals = order._prepare_invoice()
-        pickings = self.browse([plan[0].id for plan in group])
+        pickings = self.browse([plan[0].id for plan in group]).with_env(order.env)
         partners = pickings.partner_id
         vals.update(
             invoice_origin=", ".join(orders.mapped("name")),
             partner_shipping_id=(
                 partners.id if len(partners) == 1 else vals["partner_shipping_id"]
             ),
-            ref=", ".join(
-                filter(None, [*orders.mapped("client_order_ref"), *pickings.mapped("name")])
-            )[:2000],
+            # the customer's purchase order number(s) only (Factur-X BT-13): the delivery
+            # notes are named by the sections and lines, and by delivery_despatch_ref
+            # (BT-16) when the invoice bills one delivery note
+            ref=", ".join(dict.fromkeys(filter(None, orders.mapped("client_order_ref"))))[:2000],
         )
         if len(set(orders.mapped("reference"))) > 1:
             vals["payment_reference"] = False  # as the order's own grouping does
@@ -403,6 +409,8 @@ class StockPicking(models.Model):
         return vals
 
     def _delivery_prepare_section_line(self, sequence):
+        """Section naming the delivery note, in the language of ``self.env`` (the invoice
+        partner's) with that language's date format."""
         self.ensure_one()
         done = fields.Date.context_today(self, self.date_done)
         return {
@@ -411,10 +419,119 @@ class StockPicking(models.Model):
             "name": _(
                 "Delivery note %(picking)s of %(date)s",
                 picking=self.name,
-                date=fields.Date.to_string(done),
+                date=format_date(self.env, done, lang_code=self.env.lang),
             ),
             "delivery_picking_id": self.id,
         }
+
+    # ------------------------------------------------------------------------------------------
+    # "At once" invoicing on validation
+    # ------------------------------------------------------------------------------------------
+
+    def _delivery_invoice_at_once(self):
+        """Invoice the validated deliveries of customers invoiced "at once".
+
+        Called by ``_action_done``, i.e. by whoever validates the delivery: often a warehouse
+        user without sales or billing rights. The delivery is validated whatever happens here;
+        a delivery whose invoice cannot be made stays "To Invoice" with the reason on its
+        chatter and an activity for the salesperson.
+        """
+        # sudo() only to decide: the customer's setting lives on the order's partner, which a
+        # warehouse user may not read. Nothing is written with these rights.
+        decided = self.sudo().filtered(
+            lambda p: p.sale_id.partner_id.commercial_partner_id.delivery_invoice_frequency
+            == "at_once"
+            and p.delivery_invoice_status == "to_invoice"
+        )
+        if not decided:
+            return
+        pickings = self.browse(decided.ids)  # back to the rights of the validating user
+        # The invoice is made with the validating user's own rights, the way sale makes the
+        # invoice of an order: who may invoice the order (a salesperson on its order, a billing
+        # user) gets it at once; ``sale.order._create_account_invoices`` then creates the move
+        # as Odoo does for the order's own "Create Invoice" button. A warehouse user who may
+        # not invoice the order does not become able to through a delivery: the invoice is
+        # left to the salesperson (activity) and to the batch or monthly run. No sudo() here:
+        # that would let anyone who can validate a delivery create invoices of any customer.
+        allowed = pickings._delivery_may_invoice()
+        for picking in pickings - allowed:
+            picking._delivery_invoice_report_failure(
+                _(
+                    "%(user)s, who validated it, may not invoice its sales order %(order)s.",
+                    user=self.env.user.name,
+                    order=decided.browse(picking.id).sale_id.name,
+                )
+            )
+        if not allowed:
+            return
+        # all in one go (set-based); when that fails, one by one so that each failure is
+        # reported on its own delivery and the others are still invoiced
+        if len(allowed) == 1 or allowed._delivery_invoice_try() is not None:
+            for picking in allowed:
+                reason = picking._delivery_invoice_try()
+                if reason is not None:
+                    picking._delivery_invoice_report_failure(reason)
+
+    def _delivery_may_invoice(self):
+        """The pickings whose sales order the current user may invoice as sale lets them:
+        a billing user, or a salesperson (the order's "Create Invoice" wizard), who may also
+        change the order. Warehouse users may write orders through sale_stock, but not
+        invoice them."""
+        orders = self.env["sale.order"]
+        may_invoice = self.env["account.move"].has_access("create") or self.env[
+            "sale.advance.payment.inv"
+        ].has_access("create")
+        if not (may_invoice and orders.has_access("write")):
+            return self.browse()
+        order_ids = self.sudo().sale_id.ids
+        visible = set(orders.browse(order_ids)._filtered_access("write").ids)
+        return self.filtered(lambda p: p.sudo().sale_id.id in visible)
+
+    def _delivery_invoice_try(self):
+        """Invoice these deliveries in a savepoint; return None when done, else the reason
+        (everything this attempt wrote is rolled back)."""
+        try:
+            # the SQL error of a database constraint is reported on the chatter instead
+            with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                self._delivery_invoice_create(grouping="picking", skip_locked=True)
+        except (UserError, ValidationError, psycopg2.IntegrityError) as err:
+            reason = err.args[0] if isinstance(err, UserError) else str(err).strip()
+            _logger.info("At once invoice of %s not made: %s", self.mapped("name"), reason)
+            return reason
+        return None
+
+    def _delivery_invoice_report_failure(self, reason):
+        """Post why the invoice of this validated delivery was not made and give the work to
+        its salesperson (else a billing user)."""
+        self.ensure_one()
+        body = _(
+            "The invoice of this delivery could not be created when it was validated: "
+            "%(reason)s The delivery stays To Invoice: invoice it from this form or with the "
+            "delivery list's batch invoicing.",
+            reason=reason,
+        )
+        self.message_post(body=body)
+        self.activity_schedule(
+            "mail.mail_activity_data_todo",
+            user_id=self._delivery_invoice_responsible().id,
+            summary=_("Invoice delivery %(picking)s", picking=self.name),
+            note=body,
+        )
+
+    def _delivery_invoice_responsible(self):
+        """Who invoices this delivery by hand: the order's salesperson when active in the
+        company, else a billing user of the company, else the current user."""
+        self.ensure_one()
+        company = self.company_id
+        salesperson = self.sudo().sale_id.user_id
+        if salesperson.active and company in salesperson.company_ids:
+            return salesperson
+        billing = (
+            self.env.ref("account.group_account_invoice")
+            .sudo()
+            .users.filtered(lambda u: u.active and not u.share and company in u.company_ids)
+        )
+        return billing.sorted("id")[:1] or self.env.user
 
     # ------------------------------------------------------------------------------------------
     # Scheduled run

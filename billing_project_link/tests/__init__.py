@@ -1,4 +1,5 @@
 from . import (
+    test_delivery_at_once,
     test_delivery_batch,
     test_delivery_downpayment,
     test_delivery_invoice,
@@ -10,4 +11,5 @@ from . import (
     test_situation_invoicing,
     test_situation_milestones_timesheets,
     test_situation_retention,
+    test_situation_screens,
 )

@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from freezegun import freeze_time
+
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
@@ -222,3 +224,34 @@ class TestDeliveryInvoice(DeliveryInvoicingCase):
             picking.with_user(storekeeper).action_invoice_delivery()
         self.assertEqual(picking.delivery_invoice_status, "to_invoice")
         self.assertFalse(order.invoice_ids)
+
+    def test_reference_is_the_purchase_order_labels_in_partner_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["billing_project_link"], ["fr_FR"])
+        self.customer.lang = "fr_FR"
+        order = self._order([(self.good, 10)], client_order_ref="BC-2026-118")
+        with freeze_time("2026-12-01 10:00:00"):
+            first = self._deliver(order, {self.good: 6})
+        with freeze_time("2026-12-03 10:00:00"):
+            second = self._deliver(order)
+        invoice = self.env["account.move"].browse(first.action_invoice_delivery()["res_id"])
+        # BT-13 stays the customer's order number; the delivery note goes to BT-16
+        self.assertEqual(invoice.ref, "BC-2026-118")
+        self.assertEqual(invoice.delivery_despatch_ref, first.name)
+        section = invoice.invoice_line_ids.filtered(
+            lambda line: line.display_type == "line_section"
+        )
+        self.assertEqual(section.name, f"Bon de livraison {first.name} du 01/12/2026")
+        self.assertIn(f"(bon de livraison {first.name})", self._product_lines(invoice).name)
+        # two delivery notes on one invoice: no single despatch advice
+        invoice.button_cancel()
+        wizard = Form(
+            self.env["stock.picking.invoice"].with_context(
+                active_model="stock.picking", active_ids=(first | second).ids
+            )
+        )
+        wizard.grouping = "partner"
+        grouped = self.env["account.move"].browse(wizard.save().action_create_invoices()["res_id"])
+        self.assertEqual(grouped.ref, "BC-2026-118")
+        self.assertFalse(grouped.delivery_despatch_ref)
+        self.assertEqual(grouped.delivery_picking_ids, first | second)

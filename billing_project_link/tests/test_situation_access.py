@@ -2,7 +2,7 @@
 import psycopg2
 
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -69,3 +69,13 @@ class TestSituationAccess(SituationCommon):
         with mute_logger("odoo.sql_db"), self.assertRaises(psycopg2.errors.ExclusionViolation):
             self.env["billing.situation"].create({"order_id": order.id, "number": 1})
             self.env.flush_all()
+
+    def test_invoice_line_of_another_company_cannot_bill_a_situation_line(self):
+        order = self._create_order()
+        situation = self._situation(order, [10, 10])
+        other_company = self.setup_other_company()["company"]
+        invoice = self.init_invoice(
+            "out_invoice", amounts=[100.0], company=other_company, taxes=self.env["account.tax"]
+        )
+        with self.assertRaisesRegex(UserError, "Incompatible companies"):
+            invoice.invoice_line_ids.billing_situation_line_id = situation.line_ids[0]

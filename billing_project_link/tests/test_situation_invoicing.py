@@ -106,8 +106,13 @@ class TestSituationInvoicing(SituationCommon):
 
     def test_one_draft_invoice_at_a_time(self):
         order = self._create_order()
-        self._situation(order, [10, 10])
-        situation = self.env["billing.situation"].browse(order.action_new_situation()["res_id"])
+        first = self._situation(order, [10, 10])
+        # New Situation opens the situation whose invoice is a draft; no second one
+        self.assertEqual(order.action_new_situation()["res_id"], first.id)
+        with self.assertRaisesRegex(UserError, "already has"):
+            self.env["billing.situation"].create({"order_id": order.id})
+        # a situation numbered by other code cannot be invoiced while the draft invoice waits
+        situation = self.env["billing.situation"].create({"order_id": order.id, "number": 2})
         with self.assertRaisesRegex(UserError, "still has a draft invoice"):
             situation.action_create_invoice()
 
