@@ -8,4 +8,5 @@ from . import (
     test_legal_snapshot,
     test_numbering,
     test_report,
+    test_tour,
 )
