@@ -10,4 +10,5 @@ from . import (
     test_situation_invoicing,
     test_situation_milestones_timesheets,
     test_situation_retention,
+    test_tour,
 )
