@@ -26,6 +26,9 @@
         "views/billing_dunning_menus.xml",
     ],
     "demo": ["demo/billing_dunning_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["billing_dunning/static/tests/tours/*.js"],
+    },
     "installable": True,
     "application": False,
 }

@@ -30,6 +30,9 @@
         "demo/account_move_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
+    "assets": {
+        "web.assets_tests": ["billing_fr_compliance/static/tests/tours/*.js"],
+    },
     "installable": True,
     "application": False,
 }

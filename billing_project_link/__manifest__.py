@@ -23,6 +23,9 @@
         "wizards/stock_picking_invoice_views.xml",
     ],
     "demo": ["demo/stock_picking_demo.xml", "demo/billing_situation_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["billing_project_link/static/tests/tours/*.js"],
+    },
     "installable": True,
     "application": False,
 }

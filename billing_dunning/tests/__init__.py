@@ -7,4 +7,5 @@ from . import (
     test_dunning_tools,
     test_dunning_workers,
     test_install,
+    test_tour,
 )

@@ -11,4 +11,5 @@ from . import (
     test_numbering,
     test_out_of_scope,
     test_report,
+    test_tour,
 )

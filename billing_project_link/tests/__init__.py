@@ -12,4 +12,5 @@ from . import (
     test_situation_milestones_timesheets,
     test_situation_retention,
     test_situation_screens,
+    test_tour,
 )
