@@ -5,7 +5,7 @@ Called by ``tests/run --host`` (and ``tests/run --all``). Two steps, each one Od
 1. install, without tests: a fresh database with Odoo's demo data (what Odoo's own suites are
    written for), the Odoo modules that the addons extend (``HOST_MODULES``) and, unless this
    is the baseline, the three addons;
-2. run the selected tests (``HOST_TESTS``) once everything is installed, so that every test
+2. run the selected tests (``HOST_TEST_GROUPS``) once everything is installed, so that every test
    of Odoo runs with the addons' overrides in the registry. Odoo's ``at_install`` tests of
    these modules are run at that point too (Odoo itself would run them while their module
    installs, before the addons are loaded, which would hide any interference).
@@ -92,9 +92,15 @@ ACCOUNT_CLASSES = [
     "TestUi",
 ]
 
-HOST_TESTS = ["/" + module for module in HOST_SUITES] + [
-    "/account:" + cls for cls in ACCOUNT_CLASSES
+# in three groups of similar weight, for parallel runs (--host-jobs)
+HOST_TEST_GROUPS = [
+    ["/account:" + cls for cls in ACCOUNT_CLASSES],
+    ["/sale", "/sale_stock", "/account_edi_ubl_cii", "/l10n_fr_account"],
+    ["/stock_account", "/sale_project", "/sale_timesheet"],
 ]
+assert sorted(tag for group in HOST_TEST_GROUPS[1:] for tag in group) == sorted(
+    "/" + module for module in HOST_SUITES
+)
 
 LOG_RE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (\w+) \S+ ([\w.]+): (.*)$")
 TEST_LOGGER_RE = re.compile(r"^odoo\.addons\.(\w+)\.tests\b")
@@ -238,14 +244,29 @@ def run_odoo(cmd, logfile, echo):
     return code, time.time() - started
 
 
-def host_suite(baseline, db, keep_db, addons_path, free_port, demo=True):
-    """Run the host suite; return (passed, failed, ok)."""
-    os.makedirs(VAR, exist_ok=True)
-    label = "baseline" if baseline else "addons"
-    modules = HOST_MODULES if baseline else [*HOST_MODULES, *ADDONS]
+def shards(jobs):
+    """The test tags split in ``jobs`` groups of similar weight (at most 3)."""
+    groups = [list(group) for group in HOST_TEST_GROUPS]
+    if jobs <= 1:
+        return [[tag for group in groups for tag in group]]
+    if jobs == 2:
+        return [groups[0], groups[1] + groups[2]]
+    return groups
+
+
+def db_exists(db):
+    probe = subprocess.run(
+        ["psql", "-XAtc", "SELECT 1 FROM pg_database WHERE datname = '%s'" % db, "postgres"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return probe.stdout.strip() == "1"
+
+
+def install(label, db, modules, addons_path, free_port, demo):
     subprocess.run(["dropdb", "--if-exists", db], check=False)
     demo_args = [] if demo else ["--without-demo", "all"]
-
     install_log = os.path.join(VAR, "host-%s-install.log" % label)
     code, install_s = run_odoo(
         odoo_cmd(
@@ -259,44 +280,88 @@ def host_suite(baseline, db, keep_db, addons_path, free_port, demo=True):
     say("host suite (%s): install took %.0f s, log in %s" % (label, install_s, install_log))
     if code != 0:
         say("The installation failed (exit code %s): see %s." % (code, install_log))
-        if not keep_db:
-            subprocess.run(["dropdb", "--if-exists", db], check=False)
-        return 0, 1, False
+    return code == 0
 
-    test_log = os.path.join(VAR, "host-%s-tests.log" % label)
-    code, tests_s = run_odoo(
-        odoo_cmd(
-            db,
+
+def run_tests(label, db, addons_path, free_port, jobs):
+    """Run the selected tests, in ``jobs`` processes on copies of ``db``; return the logs."""
+    groups = shards(jobs)
+    dbs = [db] + ["%s_shard%d" % (db, index) for index in range(1, len(groups))]
+    for copy in dbs[1:]:
+        subprocess.run(["dropdb", "--if-exists", copy], check=False)
+        subprocess.run(["createdb", "-T", db, copy], check=True)
+    procs = []
+    started = time.time()
+    for index, (shard_db, tags) in enumerate(zip(dbs, groups, strict=True)):
+        logfile = os.path.join(VAR, "host-%s-tests%s.log" % (label, index or ""))
+        cmd = odoo_cmd(
+            shard_db,
             addons_path,
             [
                 "--test-enable",
                 "--test-tags",
-                ",".join(HOST_TESTS),
+                ",".join(tags),
                 # HttpCase tours need the server: a free port, so that parallel runs coexist
                 "--http-port",
                 str(free_port()),
             ],
-        ),
-        test_log,
-        lambda line: ": FAIL: " in line or ": ERROR: " in line or "tests when loading" in line,
+        )
+        say("$ " + " ".join(cmd))
+        with open(logfile, "w", encoding="utf-8") as log:
+            procs.append(
+                (subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT), logfile)
+            )
+    codes = [proc.wait() for proc, __ in procs]
+    say(
+        "host suite (%s): tests took %.0f s in %d process(es), logs in %s"
+        % (label, time.time() - started, len(procs), ", ".join(log for __, log in procs))
     )
-    say("host suite (%s): tests took %.0f s, log in %s" % (label, tests_s, test_log))
+    for copy in dbs[1:]:
+        subprocess.run(["dropdb", "--if-exists", copy], check=False)
+    return codes, [log for __, log in procs]
+
+
+def host_suite(baseline, db, keep_db, addons_path, free_port, demo=True, jobs=1, reuse=False):
+    """Run the host suite; return (passed, failed, ok).
+
+    ``reuse``: test an existing ``db`` where everything is installed (kept by ``keep_db``)
+    instead of installing a fresh one; ``jobs``: test processes (database copies)."""
+    os.makedirs(VAR, exist_ok=True)
+    label = "baseline" if baseline else "addons"
+    modules = HOST_MODULES if baseline else [*HOST_MODULES, *ADDONS]
+    if reuse and db_exists(db):
+        say("host suite (%s): testing the existing database %s" % (label, db))
+    elif not install(label, db, modules, addons_path, free_port, demo):
+        if not keep_db:
+            subprocess.run(["dropdb", "--if-exists", db], check=False)
+        return 0, 1, False
+    codes, logs = run_tests(label, db, addons_path, free_port, jobs)
     if not keep_db:
         subprocess.run(["dropdb", "--if-exists", db], check=False)
 
-    with open(test_log, encoding="utf-8", errors="replace") as handle:
-        failed, addon_errors, counts, outcomes = parse_log(handle)
-    if counts is None:
-        say("The Odoo run printed no test result (exit code %s): failing." % code)
-        return 0, 1, False
-    odoo_failures, odoo_errors, total = counts
-    if odoo_failures + odoo_errors > outcomes:
+    failed, addon_errors = {}, []
+    total = odoo_failures = outcomes = 0
+    for code, logfile in zip(codes, logs, strict=True):
+        with open(logfile, encoding="utf-8", errors="replace") as handle:
+            shard_failed, shard_errors, counts, shard_outcomes = parse_log(handle)
+        if counts is None:
+            say("%s printed no test result (exit code %s): failing." % (logfile, code))
+            return 0, 1, False
+        for ident, summary in shard_failed.items():
+            failed.setdefault(ident, summary)
+        addon_errors += shard_errors
+        outcomes += shard_outcomes
+        odoo_failures += counts[0] + counts[1]
+        total += counts[2]
+    if odoo_failures > outcomes:
         # a failure the parser could not name: never let it pass silently
         say(
             "Odoo counts %d failed tests but only %d were named in its log: failing."
-            % (odoo_failures + odoo_errors, outcomes)
+            % (odoo_failures, outcomes)
         )
-        failed.setdefault("?:unnamed", "see %s" % test_log)
+        failed.setdefault("?:unnamed", "see %s" % ", ".join(logs))
+    for ident in sorted(failed):
+        say("failed: %s  %s" % (ident, failed[ident]))
 
     known = read_known_failures()
     if baseline:
