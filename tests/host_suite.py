@@ -104,6 +104,8 @@ assert sorted(tag for group in HOST_TEST_GROUPS[1:] for tag in group) == sorted(
 
 LOG_RE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (\w+) \S+ ([\w.]+): (.*)$")
 TEST_LOGGER_RE = re.compile(r"^odoo\.addons\.(\w+)\.tests\b")
+# class-level errors (setUpClass) are logged by odoo.tests.suite, the module in the message
+DESC_MODULE_RE = re.compile(r"\(odoo\.addons\.(\w+)\.tests\b")
 OUTCOME_RE = re.compile(r"^(FAIL|ERROR): (.*)$")
 RESULT_RE = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database")
 # "Class.test_x", "Subtest Class.test_x (params)", "setUpClass (odoo.addons.m.tests.f.Class)"
@@ -161,8 +163,10 @@ def parse_log(lines):
             continue
         if logger.startswith("odoo.addons.billing_"):
             addon_errors.append(line)
-        module = TEST_LOGGER_RE.match(logger)
         outcome = OUTCOME_RE.match(message)
+        module = TEST_LOGGER_RE.match(logger) or (
+            outcome and logger.startswith("odoo.tests") and DESC_MODULE_RE.search(outcome.group(2))
+        )
         if module and outcome:
             outcomes += 1
             current = (test_id(module.group(1), outcome.group(2)), [])
@@ -338,7 +342,11 @@ def host_suite(baseline, db, keep_db, addons_path, free_port, demo=True, jobs=1,
     codes, logs = run_tests(label, db, addons_path, free_port, jobs)
     if not keep_db:
         subprocess.run(["dropdb", "--if-exists", db], check=False)
+    return evaluate(baseline, codes, logs)
 
+
+def evaluate(baseline, codes, logs):
+    """Read the test logs; for the baseline, rewrite the list; return (passed, failed, ok)."""
     failed, addon_errors = {}, []
     total = odoo_failures = outcomes = 0
     for code, logfile in zip(codes, logs, strict=True):
@@ -433,3 +441,10 @@ def odoo_main():
 
 if __name__ == "__main__" and sys.argv[1:2] == ["odoo"]:
     odoo_main()
+elif __name__ == "__main__" and sys.argv[1:2] == ["evaluate"]:
+    # evaluate [--baseline] LOG...: judge the logs of a past run again
+    is_baseline = "--baseline" in sys.argv
+    paths = [arg for arg in sys.argv[2:] if arg != "--baseline"]
+    result = evaluate(is_baseline, [None] * len(paths), paths)
+    say("%d passed, %d failed" % result[:2])
+    sys.exit(0 if result[2] else 1)
