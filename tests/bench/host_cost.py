@@ -139,6 +139,8 @@ class Side:
         fields = env["res.company"]._fields
         company.write({key: value for key, value in identity.items() if key in fields})
         self.company = company
+        if not env["stock.warehouse"].search([("company_id", "=", company.id)]):
+            env["stock.warehouse"].create({"name": "Lyon", "code": "LYO", "company_id": company.id})
         self.bank = env["res.partner.bank"].create(
             {"acc_number": "FR7630006000011234567890189", "partner_id": company.partner_id.id}
         )
@@ -281,7 +283,16 @@ def main():
         create_db(args.db_addons, ODOO_MODULES + ADDONS)
     port = free_port()
     odoo.tools.config.parse_config(
-        ["--addons-path", addons_path(), "--http-port", str(port), "--log-level", "warn"]
+        [
+            "--addons-path",
+            addons_path(),
+            "--http-port",
+            str(port),
+            "--log-level",
+            "warn",
+            "--log-handler",
+            "factur-x:WARNING",
+        ]
     )
     # wkhtmltopdf asks the server for the report assets: one loopback address per database
     by_host = {HOSTS["odoo"]: args.db_odoo, HOSTS["addons"]: args.db_addons}
