@@ -383,9 +383,6 @@ def evaluate(baseline, codes, logs):
             % (odoo_failures, outcomes)
         )
         failed.setdefault("?:unnamed", "see %s" % ", ".join(logs))
-    for ident in sorted(failed):
-        say("failed: %s  %s" % (ident, failed[ident]))
-
     known = read_known_failures()
     if baseline:
         write_known_failures(failed, known)
