@@ -355,13 +355,59 @@ def host_suite(baseline, db, keep_db, addons_path, free_port, demo=True, jobs=1,
             subprocess.run(["dropdb", "--if-exists", db], check=False)
         return 0, 1, False
     codes, logs = run_tests(label, db, addons_path, free_port, jobs)
-    if not keep_db:
-        subprocess.run(["dropdb", "--if-exists", db], check=False)
-    return evaluate(baseline, codes, logs)
+    try:
+        return evaluate(baseline, codes, logs, rerun=(label, db, addons_path, free_port))
+    finally:
+        if not keep_db:
+            subprocess.run(["dropdb", "--if-exists", db], check=False)
 
 
-def evaluate(baseline, codes, logs):
-    """Read the test logs; for the baseline, rewrite the list; return (passed, failed, ok)."""
+def rerun_tag(ident):
+    """The test tag of a failed test id (a class for a class-level error)."""
+    module, _sep, name = ident.partition(":")
+    cls, _sep, method = name.partition(".")
+    if method in ("setUpClass", "tearDownClass", ""):
+        return "/%s:%s" % (module, cls)
+    return "/%s:%s.%s" % (module, cls, method)
+
+
+def rerun_failed(label, db, addons_path, free_port, failed, known):
+    """Run the failed tests (not listed as known failures) once more, alone, in one process.
+
+    On a machine shared with other test runs, a test can fail for reasons of its own (a
+    PostgreSQL "out of shared memory", a tour timing out); what fails again is kept, what
+    passes is reported as flaky. Returns the failures after the rerun."""
+    idents = sorted(ident for ident in failed if ident not in known and not ident.startswith("?"))
+    if not idents:
+        return failed
+    say("host suite (%s): running the %d failed test(s) once more" % (label, len(idents)))
+    logfile = os.path.join(VAR, "host-%s-rerun.log" % label)
+    tags = sorted({rerun_tag(ident) for ident in idents})
+    cmd = odoo_cmd(
+        db,
+        addons_path,
+        ["--test-enable", "--test-tags", ",".join(tags), "--http-port", str(free_port())],
+    )
+    code, __ = run_odoo(cmd, logfile, lambda line: ": FAIL: " in line or ": ERROR: " in line)
+    with open(logfile, encoding="utf-8", errors="replace") as handle:
+        again, __, counts, __, __ = parse_log(handle)
+    if counts is None:
+        say("The rerun printed no test result (exit code %s): the first results stand." % code)
+        return failed
+    result = {ident: summary for ident, summary in failed.items() if ident not in idents}
+    result.update(again)
+    flaky = [ident for ident in idents if ident not in again]
+    if flaky:
+        say("%d test(s) failed, then passed when run again (flaky here):" % len(flaky))
+        for ident in flaky:
+            say("  %s  first: %s" % (ident, failed[ident]))
+    return result
+
+
+def evaluate(baseline, codes, logs, rerun=None):
+    """Read the test logs; for the baseline, rewrite the list; return (passed, failed, ok).
+
+    ``rerun``: ``(label, db, addons_path, free_port)`` to run the failures once more."""
     failed, addon_errors = {}, []
     total = odoo_failures = outcomes = 0
     for code, logfile in zip(codes, logs, strict=True):
@@ -384,6 +430,8 @@ def evaluate(baseline, codes, logs):
         )
         failed.setdefault("?:unnamed", "see %s" % ", ".join(logs))
     known = read_known_failures()
+    if rerun:
+        failed = rerun_failed(*rerun, failed, {} if baseline else known)
     if baseline:
         write_known_failures(failed, known)
         say("host suite baseline (plain Odoo 18): %d tests run, %d failed" % (total, len(failed)))
@@ -456,9 +504,25 @@ def odoo_main():
 if __name__ == "__main__" and sys.argv[1:2] == ["odoo"]:
     odoo_main()
 elif __name__ == "__main__" and sys.argv[1:2] == ["evaluate"]:
-    # evaluate [--baseline] LOG...: judge the logs of a past run again
-    is_baseline = "--baseline" in sys.argv
-    paths = [arg for arg in sys.argv[2:] if arg != "--baseline"]
-    result = evaluate(is_baseline, [None] * len(paths), paths)
+    # evaluate [--baseline] [--rerun-db DB] LOG...: judge the logs of a past run again (and
+    # run its failures once more on DB, a database kept by --keep-db)
+    import argparse
+    import socket
+
+    cli = argparse.ArgumentParser(prog="host_suite.py evaluate")
+    cli.add_argument("--baseline", action="store_true")
+    cli.add_argument("--rerun-db")
+    cli.add_argument("--addons-path")
+    cli.add_argument("logs", nargs="+")
+    opts = cli.parse_args(sys.argv[2:])
+
+    def any_port():
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            return sock.getsockname()[1]
+
+    label = "baseline" if opts.baseline else "addons"
+    again = opts.rerun_db and (label, opts.rerun_db, opts.addons_path, any_port)
+    result = evaluate(opts.baseline, [None] * len(opts.logs), opts.logs, rerun=again)
     say("%d passed, %d failed" % result[:2])
     sys.exit(0 if result[2] else 1)
