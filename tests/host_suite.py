@@ -131,7 +131,8 @@ def test_id(module, description):
 
 def summarize(block):
     """The exception line(s) of a traceback block: what comes after the last frame."""
-    lines = [line.rstrip() for line in block if line.strip()]
+    # without the ^^^ markers Python puts under the failing expression
+    lines = [line.rstrip() for line in block if line.strip(" ^~\n")]
     last_frame = max((i for i, line in enumerate(lines) if line.startswith("  File ")), default=-1)
     tail = lines[last_frame + 2 :] if last_frame >= 0 else lines
     text = " ".join(line.strip() for line in tail) or " ".join(x.strip() for x in lines[-2:])
