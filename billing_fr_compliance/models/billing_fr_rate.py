@@ -25,7 +25,7 @@ class BillingFrRate(models.Model):
         required=True,
     )
     date_start = fields.Date(string="In force from", required=True)
-    rate = fields.Float(string="Rate (%)", digits=(5, 3), required=True)
+    rate = fields.Float(string="Rate (%)", digits=(5, 3), required=True, aggregator=None)
     note = fields.Char(string="Source")
 
     _sql_constraints = [

@@ -31,6 +31,13 @@ class TestInstall(TransactionCase):
         self.assertEqual(rate_model._get_rate("legal_private", date(2026, 3, 1)), 6.67)
         self.assertEqual(rate_model._get_rate("ecb_refi", date(1990, 1, 1)), 0.0)
 
+    def test_rates_are_not_summed(self):
+        """Grouped by kind, the official rates show no total (a sum of rates means nothing)."""
+        rate_model = self.env["billing.fr.rate"]
+        groups = rate_model.web_read_group([], ["rate_type"], ["rate_type"])["groups"]
+        self.assertTrue(groups)
+        self.assertTrue(all("rate" not in group for group in groups))
+
     def test_security_files_loaded(self):
         rate = self.env.ref("billing_fr_compliance.rate_ecb_refi_2024_01_01")
         with self.assertRaises(AccessError):
