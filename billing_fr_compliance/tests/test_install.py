@@ -34,7 +34,8 @@ class TestInstall(TransactionCase):
     def test_rates_are_not_summed(self):
         """Grouped by kind, the official rates show no total (a sum of rates means nothing)."""
         rate_model = self.env["billing.fr.rate"]
-        groups = rate_model.web_read_group([], ["rate_type"], ["rate_type"])["groups"]
+        self.assertFalse(rate_model.fields_get(["rate"], ["aggregator"])["rate"].get("aggregator"))
+        groups = rate_model.web_read_group([], ["rate_type", "rate"], ["rate_type"])["groups"]
         self.assertTrue(groups)
         self.assertTrue(all("rate" not in group for group in groups))
 
