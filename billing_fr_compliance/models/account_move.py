@@ -14,6 +14,12 @@ class AccountMove(models.Model):
     _inherit = "account.move"
 
     # ---- legal mentions and snapshot
+    fr_is_french = fields.Boolean(
+        string="French Company",
+        compute="_compute_fr_is_french",
+        help="The company's fiscal country is French: the French mentions, the compliance "
+        "check and Factur-X apply to its invoices.",
+    )
     fr_operation_nature = fields.Selection(
         selection=[("goods", "Goods"), ("services", "Services"), ("mixed", "Goods and services")],
         string="Nature of the Operation",
@@ -97,6 +103,11 @@ class AccountMove(models.Model):
         help="Posted customer invoice or credit note of a French company whose customer's "
         "e-invoice format is Factur-X.",
     )
+
+    @api.depends("company_id.account_fiscal_country_id")
+    def _compute_fr_is_french(self):
+        for move in self:
+            move.fr_is_french = move.company_id._fr_is_french()
 
     @api.depends("invoice_line_ids.product_id.type", "invoice_line_ids.display_type")
     def _compute_fr_operation_nature(self):

@@ -88,3 +88,16 @@ class TestNonFrenchCompany(AccountTestInvoicingCommon):
 
     def test_belgian_company_is_plain_odoo(self):
         self._assert_plain_odoo(self.env.ref("base.be"))
+
+    def test_invoice_form_shows_the_french_fields_to_french_companies_only(self):
+        def hidden(field):
+            form = Form(self.env["account.move"].with_context(default_move_type="out_invoice"))
+            form.partner_id = self.partner_a
+            return form._get_modifier(field, "invisible")
+
+        self.company.account_fiscal_country_id = self.env.ref("base.us")
+        for field in ("fr_compliance_status", "fr_operation_nature"):
+            self.assertTrue(hidden(field), field)
+        self.company.account_fiscal_country_id = self.env.ref("base.fr")
+        for field in ("fr_compliance_status", "fr_operation_nature"):
+            self.assertFalse(hidden(field), field)
