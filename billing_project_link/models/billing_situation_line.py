@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.misc import formatLang
 
 from ..tools import situation as rules
 
@@ -118,18 +119,21 @@ class BillingSituationLine(models.Model):
         ``_prepare_invoice_line``: this situation's amount as one unit."""
         self.ensure_one()
         situation = self.situation_id
+        # the label is written on the invoice: in its partner's language, with its number format
+        lang = situation.order_id.partner_invoice_id.lang or self.env.lang
+        line = self.with_context(lang=lang)
         return {
             "quantity": 1.0,
             "price_unit": self.amount,
             "discount": 0.0,
             "billing_situation_line_id": self.id,
-            "name": _(
+            "name": line.env._(
                 "%(name)s\nSituation %(number)s: %(percent)s %% cumulative "
                 "(previously %(previous)s %%)",
-                name=self.sale_line_id.name,
+                name=line.sale_line_id.name,
                 number=situation.number,
-                percent=self.percent,
-                previous=self.previous_percent,
+                percent=formatLang(line.env, self.percent, digits=2),
+                previous=formatLang(line.env, self.previous_percent, digits=2),
             ),
         }
 

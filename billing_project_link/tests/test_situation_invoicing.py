@@ -48,6 +48,17 @@ class TestSituationInvoicing(SituationCommon):
         self.assertEqual(situation.amount_situation, 40000.0)
         self.assertEqual(situation.progress, 40.0)
 
+    def test_invoice_labels_in_the_customer_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["billing_project_link"], ["fr_FR"], overwrite=True
+        )
+        self.customer.lang = "fr_FR"
+        order = self._create_order()
+        situation = self._situation(order, overall=30)
+        label = situation.invoice_id.invoice_line_ids[0].name
+        self.assertIn("Situation 1 : 30,00 % cumulé (précédemment 0,00 %)", label)
+
     def test_progress_above_100_refused(self):
         order = self._create_order()
         situation = self.env["billing.situation"].browse(order.action_new_situation()["res_id"])
