@@ -24,6 +24,10 @@
         "views/billing_fr_numbering_check_views.xml",
         "report/report_invoice.xml",
         "views/billing_fr_compliance_menus.xml",
+        # issue 13, lifecycle statuses (CDAR)
+        "security/billing_pa_status_security.xml",
+        "views/billing_pa_status_views.xml",
+        "views/billing_pa_status_answer_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",

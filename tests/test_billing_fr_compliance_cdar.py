@@ -202,3 +202,24 @@ def test_siren_of():
     assert cdar.siren_of({"0009": "82041965300010"}) == "820419653"
     assert cdar.siren_of({"0225": "820419653_STATUTS"}) == "820419653"
     assert cdar.siren_of({"0238": "9998"}) == ""
+
+
+def test_received_per_rate():
+    lines = [{"rate": 20.0, "total": 1200.0}, {"rate": 10.0, "total": 550.0}]
+    # paid in full: the tax-included totals per rate
+    assert cdar.received_per_rate(lines, 1750.0, 1750.0) == [
+        {"rate": 10.0, "amount": 550.0},
+        {"rate": 20.0, "amount": 1200.0},
+    ]
+    # a third paid: a third of each, the cents adding up
+    third = cdar.received_per_rate(lines, 1750.0, 583.33)
+    assert round(sum(item["amount"] for item in third), 2) == 583.33
+    assert [item["rate"] for item in third] == [10.0, 20.0]
+    # a mixed invoice: only the services' share (goods lines are not passed)
+    assert cdar.received_per_rate([{"rate": 10.0, "total": 550.0}], 1750.0, 1750.0) == [
+        {"rate": 10.0, "amount": 550.0}
+    ]
+    # a credit note refunded: negative amounts
+    assert cdar.received_per_rate(lines[:1], 1200.0, -1200.0) == [{"rate": 20.0, "amount": -1200.0}]
+    assert cdar.received_per_rate([], 1750.0, 100.0) == []
+    assert cdar.received_per_rate(lines, 0.0, 100.0) == []

@@ -563,3 +563,42 @@ def check(xml):
 def rule_ids(fired):
     """'BR-FR-CDV-16_MDT-124-2' -> 'BR-FR-CDV-16', as a set."""
     return {item["rule"].split("_", 1)[0] for item in fired}
+
+
+# ----------------------------------------------------------------------
+# 212 Encaissée: the amount received per VAT rate
+# ----------------------------------------------------------------------
+
+
+def received_per_rate(lines, invoice_total, paid):
+    """The part of a payment that pays the lines whose VAT is due on receipts, per VAT rate,
+    tax included, pro rata of the invoice's amounts (BR-FR-CDV-14: one MEN amount per rate).
+
+    ``lines``: ``[{"rate": 20.0, "total": 1200.0}]``, the tax-included total of each invoice
+    line whose VAT is due on receipts (services without the option for debits), in the
+    currency of ``paid``; ``invoice_total``: the invoice's tax-included total; ``paid``: the
+    amount of this payment (negative for a credit note refunded). Returns
+    ``[{"rate": 20.0, "amount": 600.0}]`` sorted by rate, rounded to the cent, the rounding
+    difference on the largest amount so that the parts add up to the pro-rata total.
+    """
+    if not invoice_total or not paid:
+        return []
+    per_rate = {}
+    for line in lines:
+        if line["total"]:
+            per_rate[float(line["rate"])] = per_rate.get(float(line["rate"]), 0.0) + line["total"]
+    if not per_rate:
+        return []
+    ratio = paid / abs(invoice_total)
+    exact_total = round(sum(per_rate.values()) * ratio, 2)
+    result = [
+        {"rate": rate, "amount": round(total * ratio, 2)}
+        for rate, total in sorted(per_rate.items())
+        if round(total * ratio, 2)
+    ]
+    if result:
+        largest = max(result, key=lambda item: abs(item["amount"]))
+        largest["amount"] = round(
+            largest["amount"] + exact_total - sum(item["amount"] for item in result), 2
+        )
+    return result

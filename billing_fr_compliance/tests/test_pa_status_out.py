@@ -1,0 +1,161 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.exceptions import UserError
+from odoo.tests import Form, tagged
+
+from ..tools import cdar
+from .test_pa_status import BillingPaStatusCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPaStatusOut(BillingPaStatusCommon):
+    def _pay(self, invoice, amount=None):
+        """Register a payment from the invoice, as the Register Payment button does."""
+        wizard = Form(
+            self.env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=invoice.ids
+            )
+        )
+        if amount is not None:
+            wizard.amount = amount
+        wizard.save().action_create_payments()
+
+    def _emitted(self, invoice, code="212"):
+        return invoice.billing_pa_status_ids.filtered(
+            lambda s: s.direction == "out" and s.code == code
+        )
+
+    def test_payment_reconciled_produces_a_valid_212(self):
+        # a service at 10 %: VAT due on receipts (no option for debits)
+        self.assertFalse(self.company.fr_vat_on_debits)
+        self._pay(self.invoice)
+        self.assertEqual(self.invoice.payment_state, self.invoice._get_invoice_in_payment_state())
+        status = self._emitted(self.invoice)
+        self.assertEqual(len(status), 1)
+        self.assertEqual(self.invoice.billing_pa_status_code, "212")
+        self.assertEqual(
+            status.amounts, [{"rate": 10.0, "amount": self.invoice.amount_total, "currency": "EUR"}]
+        )
+        self.assertEqual(status.send_state, "waiting")  # no platform configured
+        # the CDAR that leaves: XSD and BR-FR-CDV, zero fired rules
+        xml = status.attachment_id.raw
+        self.assertEqual(cdar.check(xml), [])
+        parsed = cdar.statuses(cdar.parse(xml))[0]
+        self.assertEqual(parsed["code"], "212")
+        self.assertEqual(parsed["invoice_number"], self.invoice.name)
+        self.assertEqual(parsed["invoice_date"], self.invoice.invoice_date)
+        self.assertEqual(parsed["seller_siren"], self.company.siren)
+        self.assertEqual(parsed["emitter_role"], "SE")
+        recipients = cdar.parse(xml)["recipients"]
+        self.assertEqual(
+            [(r["role"], r["ids"]) for r in recipients],
+            [("BY", {"0002": self.customer.siren}), ("DFH", {"0238": "0000"})],
+        )
+        message = self.invoice.message_ids.filtered(
+            lambda m: "Status sent to the platform" in m.body
+        )
+        self.assertEqual(len(message), 1)
+        self.assertIn("10 %", message.body)
+
+    def test_partial_payments_report_each_payment(self):
+        total = self.invoice.amount_total
+        self._pay(self.invoice, amount=200.0)
+        self._pay(self.invoice, amount=total - 200.0)
+        statuses = self._emitted(self.invoice).sorted("id")
+        self.assertEqual(len(statuses), 2)
+        self.assertEqual([s.amounts[0]["amount"] for s in statuses], [200.0, total - 200.0])
+        self.assertEqual(len(set(statuses.mapped("cdar_document_id"))), 2)
+        for status in statuses:
+            self.assertEqual(cdar.check(status.attachment_id.raw), [])
+
+    def test_mixed_invoice_reports_the_services_only(self):
+        invoice = self.init_invoice(
+            "out_invoice",
+            partner=self.customer,
+            invoice_date=self.invoice_date,
+            products=self.goods + self.service,
+            post=True,
+        )
+        self._pay(invoice)
+        service_line = invoice.invoice_line_ids.filtered(
+            lambda line: line.product_id == self.service
+        )
+        self.assertEqual(
+            self._emitted(invoice).amounts,
+            [{"rate": 10.0, "amount": service_line.price_total, "currency": "EUR"}],
+        )
+
+    def test_vat_on_debits_produces_none(self):
+        self.company.fr_vat_on_debits = True
+        self._pay(self.invoice)
+        self.assertEqual(self.invoice.payment_state, self.invoice._get_invoice_in_payment_state())
+        self.assertFalse(self.invoice.billing_pa_status_ids)
+        self.assertFalse(self.invoice.billing_pa_status_code)
+
+    def test_goods_produce_none(self):
+        invoice = self.init_invoice(
+            "out_invoice",
+            partner=self.customer,
+            invoice_date=self.invoice_date,
+            products=self.goods,
+            post=True,
+        )
+        self._pay(invoice)
+        self.assertFalse(invoice.billing_pa_status_ids)
+
+    def test_private_customer_produces_none(self):
+        invoice = self.init_invoice(
+            "out_invoice",
+            partner=self.private,
+            invoice_date=self.invoice_date,
+            products=self.service,
+            post=True,
+        )
+        self._pay(invoice)
+        self.assertFalse(invoice.billing_pa_status_ids)
+
+    def test_answer_a_dispute_with_209(self):
+        self.Move._billing_pa_record_cdar(
+            self._cdar("207", reason_code="CMD_ERR", action_code="PIN")
+        )
+        action = self.invoice.action_billing_pa_answer()
+        wizard = Form(self.env[action["res_model"]].with_context(action["context"]))
+        self.assertIn("CMD_ERR", wizard.current_reason)
+        wizard.code = "209"
+        wizard.note = "Bon de commande PO-778 joint"
+        wizard.save().action_send()
+        status = self._emitted(self.invoice, "209")
+        self.assertEqual(status.reason, "Bon de commande PO-778 joint")
+        self.assertEqual(self.invoice.billing_pa_status_code, "209")
+        self.assertEqual(cdar.check(status.attachment_id.raw), [])
+        self.assertIn(b"Bon de commande PO-778 joint", status.attachment_id.raw)
+
+    def test_answer_209_needs_a_message(self):
+        self.Move._billing_pa_record_cdar(
+            self._cdar("208", reason_code="JUSTIF_ABS", action_code="PIN")
+        )
+        wizard = Form(
+            self.env["billing.pa.status.answer"].with_context(default_move_id=self.invoice.id)
+        )
+        wizard.code = "209"
+        with self.assertRaisesRegex(UserError, "what was completed"):
+            wizard.save().action_send()
+        self.assertFalse(self._emitted(self.invoice, "209"))
+
+    def test_answer_with_220_cancelled(self):
+        self.Move._billing_pa_record_cdar(
+            self._cdar("207", reason_code="TX_TVA_ERR", action_code="NIN")
+        )
+        wizard = Form(
+            self.env["billing.pa.status.answer"].with_context(default_move_id=self.invoice.id)
+        )
+        wizard.code = "220"
+        wizard.save().action_send()
+        status = self._emitted(self.invoice, "220")
+        self.assertEqual(cdar.check(status.attachment_id.raw), [])
+        self.assertEqual(self.invoice.billing_pa_status_label, "220 Cancelled")
+
+    def test_a_cdar_breaking_the_rules_is_not_kept(self):
+        # a 207 needs a reason code (BR-FR-CDV-15): refused before it leaves, nothing written
+        with self.assertRaisesRegex(UserError, "BR-FR-CDV-15"):
+            self.invoice._billing_pa_emit_status("207")
+        self.assertFalse(self.invoice.billing_pa_status_ids)
