@@ -138,16 +138,15 @@ class BillingDunningFollowup(models.Model):
                 code = move.billing_pa_status_code
                 status = f"{code} {labels.get(code, '')}".strip()
                 if code in PA_BLOCKING_STATUSES:
-                    reason = move.billing_pa_status_ids.filtered(lambda s, c=code: s.code == c)[:1]
+                    latest = move.billing_pa_status_ids.filtered(lambda s, c=code: s.code == c)[:1]
+                    reason = ": ".join(p for p in (latest.reason_code, latest.reason) if p)
+                    if reason:
+                        status = f"{status} ({reason})"
                     lines.append(
                         _(
-                            "%(invoice)s is not reminded: its platform status is %(status)s"
-                            "%(reason)s.",
+                            "%(invoice)s is not reminded: its platform status is %(status)s.",
                             invoice=move.name,
                             status=status,
-                            reason=f" ({reason.reason_code}: {reason.reason})"
-                            if reason.reason_code or reason.reason
-                            else "",
                         )
                     )
                 elif policy:
