@@ -118,7 +118,7 @@ class TestPaStatusOut(BillingPaStatusCommon):
             self._cdar("207", reason_code="CMD_ERR", action_code="PIN")
         )
         action = self.invoice.action_billing_pa_answer()
-        wizard = Form(self.env[action["res_model"]].with_context(action["context"]))
+        wizard = Form(self.env[action["res_model"]].with_context(**action["context"]))
         self.assertIn("CMD_ERR", wizard.current_reason)
         wizard.code = "209"
         wizard.note = "Bon de commande PO-778 joint"
