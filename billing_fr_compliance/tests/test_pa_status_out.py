@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.exceptions import UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from ..tools import cdar
 from .test_pa_status import BillingPaStatusCommon
@@ -159,3 +159,49 @@ class TestPaStatusOut(BillingPaStatusCommon):
         with self.assertRaisesRegex(UserError, "BR-FR-CDV-15"):
             self.invoice._billing_pa_emit_status("207")
         self.assertFalse(self.invoice.billing_pa_status_ids)
+
+    def test_credit_note_refunded_reports_negative_amounts(self):
+        self._pay(self.invoice)
+        wizard = Form(
+            self.env["account.move.reversal"].with_context(
+                active_model="account.move", active_ids=self.invoice.ids
+            )
+        )
+        wizard.reason = "Prestation annulée"
+        wizard.journal_id = self.invoice.journal_id
+        refund = self.env["account.move"].browse(wizard.save().refund_moves()["res_id"])
+        refund.action_post()
+        self._pay(refund)
+        status = self._emitted(refund)
+        self.assertEqual(
+            status.amounts, [{"rate": 10.0, "amount": -refund.amount_total, "currency": "EUR"}]
+        )
+        xml = status.attachment_id.raw
+        self.assertEqual(cdar.check(xml), [])
+        self.assertIn(b"<ram:TypeCode>381</ram:TypeCode>", xml)
+
+    def test_billing_user_answers_a_dispute(self):
+        self.Move._billing_pa_record_cdar(
+            self._cdar("207", reason_code="CMD_ERR", action_code="PIN")
+        )
+        clerk = new_test_user(
+            self.env,
+            login="clerk_answer",
+            groups="account.group_account_invoice",
+            company_id=self.company.id,
+            company_ids=self.company.ids,
+        )
+        invoice = self.invoice.with_user(clerk)
+        action = invoice.action_billing_pa_answer()
+        wizard = Form(
+            self.env[action["res_model"]].with_user(clerk).with_context(**action["context"])
+        )
+        wizard.note = "Numéro de commande ajouté : PO-778"
+        wizard.save().action_send()
+        self.assertEqual(invoice.billing_pa_status_code, "209")
+        latest = (
+            self.env["billing.pa.status"]
+            .with_user(clerk)
+            .search([("move_id", "=", invoice.id)], limit=1)
+        )
+        self.assertEqual((latest.code, latest.direction), ("209", "out"))
