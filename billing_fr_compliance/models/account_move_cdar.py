@@ -267,17 +267,33 @@ class AccountMove(models.Model):
         )
 
     def _billing_pa_vat_on_receipts_lines(self):
-        """Invoice lines whose VAT is due on receipts (CGI 269-2-c): services (a line without
-        product counts as a service), taxed at a positive rate, of a company that did not opt
-        for paying VAT on debits. Empty for goods and for companies on debits."""
+        """Invoice lines whose VAT is due on receipts (CGI 269-2): services (a line without
+        product counts as a service) of a company that did not opt for paying VAT on debits,
+        and the down payments of a down payment invoice (386) on goods, whose VAT is due when
+        the down payment is received; taxed at a positive rate."""
         self.ensure_one()
-        if self.company_id.fr_vat_on_debits:
-            return self.env["account.move.line"]
+        debits = self.company_id.fr_vat_on_debits
+        down_payment = self._fr_facturx_is_down_payment()
+
+        def on_receipts(line):
+            goods = self._billing_pa_line_is_goods(line)
+            return (down_payment and goods) or (not goods and not debits)
+
         return self.invoice_line_ids.filtered(
             lambda line: line.display_type == "product"
-            and (line.product_id.type or "service") != "consu"
             and any(t.amount_type == "percent" and t.amount > 0 for t in line.tax_ids)
+            and on_receipts(line)
         )
+
+    def _billing_pa_line_is_goods(self, line):
+        """A line sells goods: a goods product, or a down payment on an order of goods."""
+        down = self._fr_facturx_down_payment_lines() & line
+        if down:
+            ordered = down.sale_line_ids.order_id.order_line.filtered(
+                lambda sol: not sol.is_downpayment and not sol.display_type
+            )
+            return any(sol.product_id.type == "consu" for sol in ordered)
+        return (line.product_id.type or "service") == "consu"
 
     def _billing_pa_received_amounts(self, paid):
         """The 212 amounts of a payment of ``paid`` (company currency, signed): per VAT rate,
@@ -329,7 +345,7 @@ class AccountMove(models.Model):
             "issuer": {"ids": {"0002": company.siren}, "name": company.name, "role": "SE"},
             "recipients": recipients,
             "invoice_number": self.name,
-            "invoice_type": "381" if self.move_type == "out_refund" else "380",
+            "invoice_type": self._fr_facturx_type_code(),
             "invoice_date": self.invoice_date,
             "seller_siren": company.siren,
             "code": code,

@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, new_test_user, tagged
 
@@ -205,3 +206,32 @@ class TestPaStatusOut(BillingPaStatusCommon):
             .search([("move_id", "=", invoice.id)], limit=1)
         )
         self.assertEqual((latest.code, latest.direction), ("209", "out"))
+
+    def test_down_payment_on_goods_reports_its_payment(self):
+        """VAT on a down payment for goods is due when it is received: a 212 for a down
+        payment invoice (386), none for the final invoice of the goods."""
+        if "sale_line_ids" not in self.env["account.move.line"]._fields:
+            self.skipTest("sale is not installed")
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "order_line": [
+                    Command.create({"product_id": self.goods.id, "product_uom_qty": 10})
+                ],
+            }
+        )
+        order.action_confirm()
+        self.env["sale.advance.payment.inv"].with_context(
+            active_model="sale.order", active_ids=order.ids, active_id=order.id
+        ).create({"advance_payment_method": "percentage", "amount": 30}).create_invoices()
+        down = order.invoice_ids
+        down.action_post()
+        self.assertEqual(down._fr_facturx_type_code(), "386")
+        self._pay(down)
+        status = self._emitted(down)
+        self.assertEqual(
+            status.amounts, [{"rate": 20.0, "amount": down.amount_total, "currency": "EUR"}]
+        )
+        xml = status.attachment_id.raw
+        self.assertEqual(cdar.check(xml), [])
+        self.assertIn(b"<ram:TypeCode>386</ram:TypeCode>", xml)
