@@ -404,7 +404,30 @@ class AccountMove(models.Model):
         status._billing_pa_enqueue_waiting()
         return status
 
-    def _billing_pa_emit_payment_received(self, paid, payment_date=None):
+    def _billing_pa_emit_payment_cancelled(self, status):
+        """212 Encaissée with the opposite amounts of ``status`` (a 212 we emitted), when
+        its payment is taken off the invoice (payment reset to draft, unreconciled)."""
+        self.ensure_one()
+        amounts = [dict(item, amount=-item["amount"]) for item in status.amounts or []]
+        if not amounts or not self._billing_pa_can_emit():
+            return self.env["billing.pa.status"]
+        return self._billing_pa_emit_safely(
+            "212",
+            amounts=amounts,
+            note=_("Payment cancelled: %(amounts)s", amounts=status.amounts_text),
+        )
+
+    def _billing_pa_emit_safely(self, code, **values):
+        """Emit a status without ever blocking the caller (a reconciliation): a status that
+        cannot be built is reported in the chatter instead."""
+        try:
+            with self.env.cr.savepoint():
+                return self._billing_pa_emit_status(code, **values)
+        except UserError as error:
+            self.sudo().message_post(body=escape(error.args[0]), subtype_xmlid="mail.mt_note")
+            return self.env["billing.pa.status"]
+
+    def _billing_pa_emit_payment_received(self, paid, partial=None):
         """212 Encaissée for a payment of ``paid`` (company currency) reconciled with this
         invoice, when part of its VAT is due on receipts. Never blocks the reconciliation:
         a status that cannot be built is reported in the chatter instead."""
@@ -414,12 +437,10 @@ class AccountMove(models.Model):
         amounts = self._billing_pa_received_amounts(paid)
         if not amounts:
             return self.env["billing.pa.status"]
-        try:
-            with self.env.cr.savepoint():
-                return self._billing_pa_emit_status("212", amounts=amounts)
-        except UserError as error:
-            self.sudo().message_post(body=escape(error.args[0]), subtype_xmlid="mail.mt_note")
-            return self.env["billing.pa.status"]
+        status = self._billing_pa_emit_safely("212", amounts=amounts)
+        if partial:
+            status.partial_reconcile_id = partial
+        return status
 
     def action_billing_pa_answer(self):
         """Open the answer to the buyer's latest status (207 En litige, 208 Suspendue)."""

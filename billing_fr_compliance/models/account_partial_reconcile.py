@@ -28,4 +28,21 @@ class AccountPartialReconcile(models.Model):
                 payment = counterpart.move_id
                 if not (payment.origin_payment_id or payment.statement_line_id):
                     continue
-                invoice._billing_pa_emit_payment_received(partial.amount)
+                invoice._billing_pa_emit_payment_received(partial.amount, partial=partial)
+
+    def unlink(self):
+        # a payment taken off an invoice it was reported on: 212 with the opposite amounts
+        emitted = (
+            self.env["billing.pa.status"]
+            .sudo()
+            .search(
+                [
+                    ("partial_reconcile_id", "in", self.ids),
+                    ("direction", "=", "out"),
+                    ("code", "=", "212"),
+                ]
+            )
+        )
+        for status in emitted:
+            status.move_id._billing_pa_emit_payment_cancelled(status)
+        return super().unlink()

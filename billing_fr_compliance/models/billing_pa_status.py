@@ -81,6 +81,14 @@ class BillingPaStatus(models.Model):
         help="What the XSD and the BR-FR-CDV schematron found wrong in the message. "
         "The status is recorded all the same.",
     )
+    partial_reconcile_id = fields.Many2one(
+        "account.partial.reconcile",
+        string="Reconciliation",
+        readonly=True,
+        ondelete="set null",
+        index="btree_not_null",
+        help="212 we emitted: the reconciliation of the payment it reports.",
+    )
     send_state = fields.Selection(
         selection=[("waiting", "Waiting for the platform queue"), ("queued", "Queued")],
         readonly=True,

@@ -235,3 +235,20 @@ class TestPaStatusOut(BillingPaStatusCommon):
         xml = status.attachment_id.raw
         self.assertEqual(cdar.check(xml), [])
         self.assertIn(b"<ram:TypeCode>386</ram:TypeCode>", xml)
+
+    def test_payment_taken_off_reports_the_opposite_amounts(self):
+        self._pay(self.invoice)
+        reported = self._emitted(self.invoice)
+        self.assertTrue(reported.partial_reconcile_id)
+        payment = self.env["account.payment"].search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(len(payment), 1)
+        payment.action_draft()  # the payment's Reset to Draft button
+        self.assertEqual(self.invoice.payment_state, "not_paid")
+        cancelled = self._emitted(self.invoice) - reported
+        self.assertEqual(
+            cancelled.amounts,
+            [{"rate": 10.0, "amount": -self.invoice.amount_total, "currency": "EUR"}],
+        )
+        self.assertIn("Payment cancelled", cancelled.reason)
+        self.assertEqual(cdar.check(cancelled.attachment_id.raw), [])
+        self.assertFalse(cancelled.partial_reconcile_id)
