@@ -223,3 +223,24 @@ def test_received_per_rate():
     assert cdar.received_per_rate(lines[:1], 1200.0, -1200.0) == [{"rate": 20.0, "amount": -1200.0}]
     assert cdar.received_per_rate([], 1750.0, 100.0) == []
     assert cdar.received_per_rate(lines, 0.0, 100.0) == []
+
+
+def test_a_cdar_about_several_invoices():
+    """MultipleReferencesIndicator: one status per referenced invoice (pyfrctc's parse would
+    merge them)."""
+    from lxml import etree
+
+    root = etree.fromstring(cdar.build(_data(code="205", amounts=[])))
+    ack = root.find("rsm:AcknowledgementDocument", cdar.NS)
+    ack.find("ram:MultipleReferencesIndicator/udt:Indicator", cdar.NS).text = "true"
+    first = ack.find("ram:ReferenceReferencedDocument", cdar.NS)
+    second = etree.fromstring(etree.tostring(first))
+    second.find("ram:IssuerAssignedID", cdar.NS).text = "FA2026-0043"
+    ack.append(second)
+    xml = etree.tostring(root)
+    assert cdar.check_xsd(xml) == []
+    parsed = cdar.parse(xml)
+    assert parsed["multiple"] is True
+    found = cdar.statuses(parsed)
+    assert [s["invoice_number"] for s in found] == ["FA2026-0042", "FA2026-0043"]
+    assert {s["code"] for s in found} == {"205"}
