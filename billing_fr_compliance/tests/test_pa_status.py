@@ -242,3 +242,16 @@ class TestPaStatusIn(BillingPaStatusCommon):
         visible = self.env["billing.pa.status"].with_user(user).search([])
         self.assertEqual(visible.company_id, self.company)
         self.assertEqual(visible.move_id, self.invoice)
+
+    def test_only_the_companies_of_the_call_are_searched(self):
+        """A status is matched within the platform's company (here: the companies the
+        caller works in), never on another company's invoice of the same number."""
+        other = self.setup_other_company()["company"]
+        xml = self._cdar("200")
+        status = self.Move.with_company(other)._billing_pa_record_cdar(xml)
+        self.assertFalse(status.move_id)
+        self.assertEqual(status.company_id, other)
+        self.assertFalse(self.invoice.billing_pa_status_ids)
+        # the same message for the invoice's company: recorded there (another key)
+        found = self.Move.with_company(self.company)._billing_pa_record_cdar(xml)
+        self.assertEqual(found.move_id, self.invoice)
