@@ -10,7 +10,7 @@
     "license": "LGPL-3",
     "depends": ["account", "account_edi_ubl_cii", "l10n_fr_account"],
     "external_dependencies": {
-        "python": ["factur-x", "fonttools", "phonenumbers", "python-stdnum", "saxonche"],
+        "python": ["factur-x", "fonttools", "phonenumbers", "python-stdnum", "saxonche", "pyfrctc"],
     },
     "data": [
         "security/ir.model.access.csv",
@@ -24,6 +24,10 @@
         "views/billing_fr_numbering_check_views.xml",
         "report/report_invoice.xml",
         "views/billing_fr_compliance_menus.xml",
+        # issue 13, lifecycle statuses (CDAR)
+        "security/billing_pa_status_security.xml",
+        "views/billing_pa_status_views.xml",
+        "views/billing_pa_status_answer_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",

@@ -7,6 +7,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools.misc import format_date
 
+from .billing_dunning_run import PA_BLOCKING_STATUSES, PA_PAYMENT_SENT
+
 
 class BillingDunningFollowup(models.Model):
     """Dunning state of one customer in one company: policy, exclusion, pause, dispute,
@@ -68,6 +70,12 @@ class BillingDunningFollowup(models.Model):
         string="Has overdue invoices", compute="_compute_state", search="_search_has_overdue"
     )
     next_date = fields.Date(string="Next action date", compute="_compute_state")
+    pa_status_info = fields.Text(
+        string="Platform statuses",
+        compute="_compute_pa_status_info",
+        help="Overdue invoices the reminders leave aside because of what the customer's "
+        "e-invoicing platform reported (disputed, suspended, refused, rejected, payment sent).",
+    )
 
     _sql_constraints = [
         (
@@ -99,6 +107,61 @@ class BillingDunningFollowup(models.Model):
             followup.next_date = state["next_date"]
             followup.next_action = state["next_action"]
             followup.has_overdue = bool(state["overdue_count"])
+
+    @api.depends_context("date", "lang")
+    def _compute_pa_status_info(self):
+        """Why overdue invoices are not reminded: their platform lifecycle status."""
+        Run = self.env["billing.dunning.run"]
+        self.pa_status_info = False
+        if not Run._dunning_pa_aware():
+            return
+        today = fields.Date.context_today(self)
+        labels = self.env["billing.pa.status"]._billing_pa_status_labels()
+        for followup in self.filtered("partner_id"):
+            moves = self.env["account.move"].search(
+                [
+                    ("company_id", "=", followup.company_id.id),
+                    ("commercial_partner_id", "=", followup.partner_id.commercial_partner_id.id),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                    ("invoice_date_due", "<", today),
+                    ("billing_pa_status_code", "in", (*PA_BLOCKING_STATUSES, PA_PAYMENT_SENT)),
+                ],
+                order="invoice_date_due, id",
+            )
+            policy = followup.policy_id or self.env["billing.dunning.policy"]._get_default_policy(
+                followup.company_id
+            )
+            lines = []
+            for move in moves:
+                code = move.billing_pa_status_code
+                status = f"{code} {labels.get(code, '')}".strip()
+                if code in PA_BLOCKING_STATUSES:
+                    latest = move.billing_pa_status_ids.filtered(lambda s, c=code: s.code == c)[:1]
+                    reason = ": ".join(p for p in (latest.reason_code, latest.reason) if p)
+                    if reason:
+                        status = f"{status} ({reason})"
+                    lines.append(
+                        _(
+                            "%(invoice)s is not reminded: its platform status is %(status)s.",
+                            invoice=move.name,
+                            status=status,
+                        )
+                    )
+                elif policy:
+                    until = Run._dunning_pa_paused_until(move, policy)
+                    if until and until >= today:
+                        lines.append(
+                            _(
+                                "%(invoice)s: the customer's platform reports the payment as "
+                                "sent (%(status)s); reminders wait until %(date)s.",
+                                invoice=move.name,
+                                status=status,
+                                date=format_date(self.env, until),
+                            )
+                        )
+            followup.pa_status_info = "\n".join(lines) or False
 
     def _search_has_overdue(self, operator, value):
         if operator not in ("=", "!="):

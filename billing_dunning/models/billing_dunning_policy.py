@@ -40,6 +40,13 @@ class BillingDunningPolicy(models.Model):
     grace_days = fields.Integer(
         help="Days added to every level delay before an invoice counts as overdue."
     )
+    pa_payment_sent_days = fields.Integer(
+        string="Wait after 'Payment sent' (days)",
+        default=10,
+        help="When the customer's e-invoicing platform reports the payment of an invoice as "
+        "sent (status 211 Paiement transmis), the invoice is not reminded for this many days "
+        "after that status. Needs French Billing Compliance.",
+    )
     min_amount = fields.Monetary(
         string="Minimum amount",
         currency_field="currency_id",
@@ -99,6 +106,17 @@ class BillingDunningPolicy(models.Model):
                     _(
                         "Policy %(name)s: grace days, minimum amount and formal notice "
                         "deadline cannot be negative.",
+                        name=policy.name,
+                    )
+                )
+
+    @api.constrains("pa_payment_sent_days")
+    def _check_pa_payment_sent_days(self):
+        for policy in self:
+            if policy.pa_payment_sent_days < 0:
+                raise ValidationError(
+                    _(
+                        "Policy %(name)s: the wait after 'Payment sent' cannot be negative.",
                         name=policy.name,
                     )
                 )

@@ -13,6 +13,11 @@ _logger = logging.getLogger(__name__)
 CHUNK_SIZE = 200  # customers per claim + create + send round
 CRON_BATCH = 1000  # customers per cron call; the cron commits and calls again
 JOB_SIZE = 200  # customers per queue job when OCA queue_job is installed
+# Platform lifecycle statuses (billing_fr_compliance, when installed: neither addon requires
+# the other): 207 En litige, 208 Suspendue, 210 Refusée, 213 Rejetée stop the reminders of the
+# invoice; 211 Paiement transmis pauses them for the policy's grace period.
+PA_BLOCKING_STATUSES = ("207", "208", "210", "213")
+PA_PAYMENT_SENT = "211"
 
 
 class BillingDunningRun(models.AbstractModel):
@@ -114,9 +119,30 @@ class BillingDunningRun(models.AbstractModel):
             ("dunning_excluded", "=", False),
             ("dunning_disputed", "=", False),
         ]
+        if self._dunning_pa_aware():
+            domain.append(("billing_pa_status_code", "not in", PA_BLOCKING_STATUSES))
         if partners:
             domain.append(("commercial_partner_id", "in", partners.commercial_partner_id.ids))
         return domain
+
+    @api.model
+    def _dunning_pa_aware(self):
+        """Invoices carry a platform lifecycle status (billing_fr_compliance installed)."""
+        return "billing_pa_status_code" in self.env["account.move"]._fields
+
+    @api.model
+    def _dunning_pa_paused_until(self, move, policy):
+        """The last day reminders of ``move`` are paused because the customer's platform
+        reported 211 Paiement transmis (payment sent), or False."""
+        if not self._dunning_pa_aware() or move.billing_pa_status_code != PA_PAYMENT_SENT:
+            return False
+        sent = fields.Datetime.context_timestamp(self, move.billing_pa_status_date).date()
+        return sent + timedelta(days=policy.pa_payment_sent_days)
+
+    @api.model
+    def _dunning_pa_paused(self, move, policy, today):
+        until = self._dunning_pa_paused_until(move, policy)
+        return bool(until and until >= today)
 
     @api.model
     def _dunning_candidates(self, company, today, partners=None):
@@ -136,6 +162,11 @@ class BillingDunningRun(models.AbstractModel):
                 "dunning_interest_until",
                 "dunning_indemnity_invoiced",
                 "dunning_notice_date",
+                *(
+                    ["billing_pa_status_code", "billing_pa_status_date"]
+                    if self._dunning_pa_aware()
+                    else []
+                ),
             ],
             order="commercial_partner_id, invoice_date_due, id",
         )
@@ -230,6 +261,13 @@ class BillingDunningRun(models.AbstractModel):
             policy = (followup and followup.policy_id) or default_policy
             if not policy:
                 continue
+            if not manual:
+                # the customer's platform said the payment was sent: wait for it
+                partner_moves = [
+                    m for m in partner_moves if not self._dunning_pa_paused(m, policy, today)
+                ]
+                if not partner_moves:
+                    continue
             overdue = sum(due[m.id][1] for m in partner_moves)
             if company.currency_id.compare_amounts(overdue, policy.min_amount) < 0:
                 continue

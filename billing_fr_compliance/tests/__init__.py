@@ -10,6 +10,8 @@ from . import (
     test_non_french,
     test_numbering,
     test_out_of_scope,
+    test_pa_status,
+    test_pa_status_out,
     test_report,
     test_tour,
 )

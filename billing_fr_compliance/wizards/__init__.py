@@ -1,1 +1,6 @@
-from . import account_move_reversal, billing_fr_numbering_check, validate_account_move
+from . import (
+    account_move_reversal,
+    billing_fr_numbering_check,
+    billing_pa_status_answer,
+    validate_account_move,
+)

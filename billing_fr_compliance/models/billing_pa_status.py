@@ -1,0 +1,213 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import _, api, fields, models
+
+
+class BillingPaStatus(models.Model):
+    """One lifecycle status of a customer invoice (XP Z12-012, a CDAR message): received from
+    the approved platform (PA) or emitted by us, with the CDAR it came in or went out as."""
+
+    _name = "billing.pa.status"
+    _description = "Platform Lifecycle Status"
+    _order = "date desc, id desc"
+    _check_company_auto = True
+    _rec_name = "code"
+
+    move_id = fields.Many2one(
+        "account.move",
+        string="Invoice",
+        index=True,
+        ondelete="cascade",
+        check_company=True,
+        readonly=True,
+        help="The invoice the status is about. Empty when no posted invoice of the company "
+        "matches the number, seller SIREN and date the status names.",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, readonly=True, default=lambda s: s.env.company
+    )
+    code = fields.Char(
+        required=True,
+        index=True,
+        readonly=True,
+        help="Status code of the French lifecycle (XP Z12-012, e.g. 207 En litige).",
+    )
+    label = fields.Char(string="Status", compute="_compute_label")
+    cdar_label = fields.Char(
+        string="Label in the Message", readonly=True, help="The status name written in the CDAR."
+    )
+    known = fields.Boolean(
+        compute="_compute_label",
+        help="The addon knows this status code. An unknown code is kept and shown as it came.",
+    )
+    date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
+    direction = fields.Selection(
+        selection=[("in", "Received"), ("out", "Emitted by us")],
+        required=True,
+        readonly=True,
+        default="in",
+    )
+    reason_code = fields.Char(readonly=True)
+    reason = fields.Text(readonly=True)
+    action_code = fields.Char(string="Requested Action Code", readonly=True)
+    action = fields.Text(string="Requested Action", readonly=True)
+    emitter_role = fields.Char(
+        readonly=True, help="Role of who set the status: SE seller, BY buyer, WK platform..."
+    )
+    emitter_role_label = fields.Char(string="Emitted by", compute="_compute_label")
+    emitter_name = fields.Char(readonly=True)
+    emitter_identifier = fields.Char(readonly=True, help="SIREN (or other identifier)")
+    invoice_number = fields.Char(readonly=True, help="The invoice number the status names.")
+    invoice_date = fields.Date(readonly=True)
+    seller_siren = fields.Char(readonly=True)
+    amounts = fields.Json(
+        readonly=True, help="Amounts received per VAT rate (212 Encaissée), tax included."
+    )
+    amounts_text = fields.Char(string="Amounts per VAT Rate", compute="_compute_amounts_text")
+    platform_flow_id = fields.Char(
+        string="Platform Flow ID", readonly=True, index=True, help="Flow identifier at the PA."
+    )
+    cdar_document_id = fields.Char(string="Message ID", readonly=True)
+    cdar_key = fields.Char(
+        readonly=True,
+        index=True,
+        copy=False,
+        help="Identifies a status of one message: the same message twice records nothing new.",
+    )
+    attachment_id = fields.Many2one(
+        "ir.attachment", string="CDAR File", readonly=True, ondelete="set null"
+    )
+    validation_errors = fields.Text(
+        readonly=True,
+        help="What the XSD and the BR-FR-CDV schematron found wrong in the message. "
+        "The status is recorded all the same.",
+    )
+    partial_reconcile_id = fields.Many2one(
+        "account.partial.reconcile",
+        string="Reconciliation",
+        readonly=True,
+        ondelete="set null",
+        index="btree_not_null",
+        help="212 we emitted: the reconciliation of the payment it reports.",
+    )
+    send_state = fields.Selection(
+        selection=[("waiting", "Waiting for the platform queue"), ("queued", "Queued")],
+        readonly=True,
+        copy=False,
+        help="Statuses we emit: queued for the platform once the sending queue exists.",
+    )
+
+    _sql_constraints = [
+        (
+            "cdar_key_unique",
+            "UNIQUE(company_id, cdar_key)",
+            "This lifecycle status is already recorded.",
+        ),
+    ]
+
+    @api.depends("code", "cdar_label", "emitter_role")
+    @api.depends_context("lang")
+    def _compute_label(self):
+        labels = self._billing_pa_status_labels()
+        roles = self._billing_pa_role_labels()
+        for status in self:
+            status.known = status.code in labels
+            status.label = labels.get(status.code) or (status.cdar_label or "").replace("_", " ")
+            if not status.label:
+                status.label = _("Unknown status %(code)s", code=status.code)
+            status.emitter_role_label = roles.get(status.emitter_role) or status.emitter_role
+
+    @api.depends("amounts")
+    def _compute_amounts_text(self):
+        for status in self:
+            parts = []
+            for item in status.amounts or []:
+                rate = item.get("rate")
+                rate_text = f"{rate:g} %" if rate is not None else "?"
+                parts.append(
+                    f"{rate_text}: {item.get('amount', 0):.2f} {item.get('currency') or ''}"
+                )
+            status.amounts_text = ", ".join(parts)
+
+    @api.depends("code", "label", "date")
+    def _compute_display_name(self):
+        for status in self:
+            status.display_name = f"{status.code} {status.label}"
+
+    @api.model
+    def _billing_pa_status_labels(self):
+        """Status code -> label in the user's language (French: the official names)."""
+        return {
+            "200": _("Submitted"),
+            "201": _("Issued by the platform"),
+            "202": _("Received by the platform"),
+            "203": _("Made available"),
+            "204": _("Taken over"),
+            "205": _("Approved"),
+            "206": _("Partially approved"),
+            "207": _("Disputed"),
+            "208": _("Suspended"),
+            "209": _("Completed"),
+            "210": _("Refused"),
+            "211": _("Payment sent"),
+            "212": _("Payment received"),
+            "213": _("Rejected"),
+            "214": _("Endorsed"),
+            "220": _("Cancelled"),
+            "221": _("Routing error"),
+            "501": _("Inadmissible"),
+        }
+
+    @api.model
+    def _billing_pa_role_labels(self):
+        return {
+            "SE": _("Seller"),
+            "BY": _("Buyer"),
+            "WK": _("Platform"),
+            "DFH": _("Public invoicing portal"),
+            "SR": _("Seller's tax representative"),
+            "AB": _("Buyer's agent"),
+            "DL": _("Factor"),
+            "PE": _("Payee"),
+            "PR": _("Payer"),
+            "II": _("Invoice issuer"),
+            "IV": _("Invoicee"),
+        }
+
+    def action_open_move(self):
+        self.ensure_one()
+        return self.move_id._get_records_action() if self.move_id else False
+
+    def _billing_pa_enqueue_waiting(self):
+        """Queue the statuses we emitted that wait for the platform queue (billing.pa.flow,
+        when that model is installed), each once. Returns the statuses queued."""
+        waiting = self.filtered(lambda s: s.direction == "out" and s.send_state == "waiting")
+        if not waiting or "billing.pa.flow" not in self.env:
+            return self.browse()
+        flows = self.env["billing.pa.flow"].sudo()
+        Platform = self.env["billing.pa.platform"].sudo()
+        for status in waiting:
+            if not status.attachment_id or not status.move_id:
+                continue
+            # a company without a platform keeps its statuses waiting until it has one
+            if not Platform.search_count([("company_id", "=", status.company_id.id)], limit=1):
+                continue
+            flows._billing_pa_enqueue(
+                status.move_id,
+                "lifecycle",
+                status.attachment_id.name,
+                status.attachment_id.raw,
+                "CDAR",
+            )
+            status.send_state = "queued"
+        return waiting.filtered(lambda s: s.send_state == "queued")
+
+    @api.model
+    def _billing_pa_key(self, status_data, xml_sha):
+        """Identity of a status within its company: message id (or file hash), invoice, code."""
+        return "|".join(
+            [
+                status_data.get("document_id") or xml_sha,
+                status_data.get("invoice_number") or "",
+                status_data.get("code") or "",
+            ]
+        )[:500]
