@@ -344,6 +344,10 @@ class AccountMove(models.Model):
             "seller_vat": _("Seller intra-EU VAT number"),
             "buyer_vat": _("Customer intra-EU VAT number"),
             "buyer_siren": _("Customer SIREN"),
+            "buyer_siren_invalid": _(
+                "Valid customer SIREN (9 digits with a correct check key): the one recorded "
+                "is wrong"
+            ),
             "delivery_address": _("Complete delivery address"),
             "operation_nature": _("Nature of the operation (goods, services or both)"),
             "number_format": _(

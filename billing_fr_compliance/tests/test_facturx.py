@@ -246,6 +246,31 @@ class TestFacturx(BillingFrCommon):
         )
         self.assertNotIn("factur-x.xml", PdfReader(io.BytesIO(pdf)).attachments)
 
+    def test_error_banner_says_why_and_what_to_do_in_french(self):
+        # the banner of an invoice whose Factur-X fails says what happens to it (Print & Send
+        # refuses to send it, as test_failing_document_is_not_sent_and_user_sees_messages
+        # shows) and what the clerk does next, in the clerk's French
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["billing_fr_compliance"], ["fr_FR"], overwrite=True
+        )
+        arch = (
+            self.env["account.move"]
+            .with_context(lang="fr_FR")
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        self.assertIn(
+            "Factur-X non valide : Imprimer &amp; Envoyer n'enverra pas ce document tant que "
+            "les erreurs ci-dessous ne sont pas corrigées.",
+            arch,
+        )
+        self.assertIn(
+            "Corrigez chacune à l'endroit indiqué, puis cliquez sur « Vérifier le Factur-X ».",
+            arch,
+        )
+        self.assertNotIn("not sent as Factur-X", arch)
+        self.assertNotIn("n'est pas envoyé en Factur-X", arch)
+
     def test_mutations_fire_rules(self):
         move = self._posted_invoice(self.customer, [(self.goods, 1, 80.0, self.tax_20, 0.0)])
         cases = {
