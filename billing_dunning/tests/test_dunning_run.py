@@ -157,7 +157,7 @@ class TestDunningRun(DunningCommon):
                 "12 rue de la République",
                 "69002",
                 "Lyon",
-                "compta@atelier-dupont.example",
+                "+33478000000",
             ):
                 self.assertIn(part, text, layout)
             self.assertNotIn("dunning_sender", header + footer)

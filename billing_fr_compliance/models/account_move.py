@@ -665,6 +665,28 @@ class AccountMove(models.Model):
             move._fr_facturx_build()
 
     @api.model
+    def _fr_facturx_check_unsent(self):
+        """At install: the customer invoices and credit notes posted before the addon and not
+        sent yet (the ones a clerk may still send as Factur-X) are marked "To Check" and left
+        to the scheduled action, so that the Factur-X column is not empty for them. Those
+        already sent are left alone (their Factur-X was Odoo's)."""
+        moves = self.search(
+            [
+                ("move_type", "in", ("out_invoice", "out_refund")),
+                ("state", "=", "posted"),
+                ("is_move_sent", "=", False),
+                ("fr_facturx_state", "=", False),
+            ]
+        )
+        moves = moves.filtered(
+            lambda m: m.company_id._fr_is_french() and m._fr_facturx_sent_as_facturx()
+        )
+        if moves:
+            moves.write({"fr_facturx_state": "pending", "fr_facturx_checksum": False})
+            self.env.ref("billing_fr_compliance.ir_cron_fr_facturx_check")._trigger()
+        return moves
+
+    @api.model
     def _cron_fr_facturx_check(self, batch=200):
         """Scheduled action: check the documents posted in bulk ("To Check")."""
         moves = self.search(

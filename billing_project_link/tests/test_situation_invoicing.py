@@ -78,7 +78,7 @@ class TestSituationInvoicing(SituationCommon):
             .decode()
         )
         text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
-        self.assertIn("Retenue de garantie de 5,0 % sur les travaux TTC", text)
+        self.assertIn("Retenue de garantie de 5,00 % sur les travaux TTC", text)
         self.assertNotIn("5.0 %", text)
 
     def test_progress_above_100_refused(self):
