@@ -129,6 +129,13 @@ def test_register_none_for_a_company_is_missing_but_not_for_a_sole_trader():
 
 def test_buyer_siren_b2b_french_only():
     assert codes(doc(buyer={"siren": ""})) == ["buyer_siren"]
+    # present but wrong: 9 digits with a wrong Luhn key, or not 9 digits
+    assert codes(doc(buyer={"siren": "552081318"})) == ["buyer_siren_invalid"]
+    assert codes(doc(buyer={"siren": "55208131"})) == ["buyer_siren_invalid"]
+    assert codes(doc(buyer={"siren": "552 081 317"})) == []
+    # a foreign business customer has no SIREN to check
+    foreign = doc(buyer={"siren": "123", "country_code": "DE", "vat": "DE129273398"})
+    assert "buyer_siren_invalid" not in codes(foreign)
     # B2C: no buyer SIREN, no penalties / indemnity / escompte required (item 18)
     b2c = doc(
         customer_type="b2c",

@@ -90,8 +90,12 @@ class BillingDunningInterestInvoice(models.AbstractModel):
                 "journal_id": journal.id,
                 "currency_id": company.currency_id.id,
                 "invoice_date": fields.Date.context_today(self),
-                "invoice_origin": origin,
-                "ref": Labels._dunning_ref_label(late_moves),
+                # the late invoices go to the Source, not to the Customer Reference: that is
+                # the customer's purchase order (printed so, Factur-X BT-13), which a late
+                # payment has none of
+                "invoice_origin": " - ".join(
+                    filter(None, [origin, Labels._dunning_ref_label(late_moves)])
+                ),
                 "dunning_source_move_ids": [Command.set(late_moves.ids)],
                 "dunning_penalty_date": until,
                 "invoice_line_ids": invoice_lines,

@@ -38,6 +38,15 @@ class TestDunningInterestInvoice(DunningCommon):
         self.assertAlmostEqual(again.amount_total, amount)
         self.assertEqual(again.dunning_source_move_ids, self.inv1 | self.inv2)
 
+    def test_late_invoices_are_the_source_not_a_purchase_order(self):
+        # the list of late invoices was the invoice's Customer Reference, printed as the
+        # customer's purchase order ("Bon de commande") and sent as Factur-X BT-13
+        invoice = self._invoice_interest(day(45))
+        self.assertFalse(invoice.ref)
+        self.assertIn(self.inv1.name, invoice.invoice_origin)
+        self.assertIn(self.inv2.name, invoice.invoice_origin)
+        self.assertIn("Follow-up of %s" % self.b2b.display_name, invoice.invoice_origin)
+
     def test_deleted_draft_gives_back(self):
         invoice = self._invoice_interest(day(45))
         self.assertEqual(self.inv1.dunning_interest_until, day(45))

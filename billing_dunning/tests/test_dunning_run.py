@@ -3,6 +3,7 @@ from datetime import date, timedelta
 
 import psycopg2
 from freezegun import freeze_time
+from lxml import html as lxml_html
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -123,6 +124,43 @@ class TestDunningRun(DunningCommon):
         with freeze_time(day(41)):
             self._run_cron()
         self.assertEqual(len(self._reminders(self.b2b)), 3)
+
+    def test_letter_names_the_sender_in_its_body_whatever_the_layout(self):
+        # wkhtmltopdf without patched Qt (Debian's) drops the report header: the letter
+        # printed only the company's name at the bottom, no address to answer or pay to
+        self.company.partner_id.write(
+            {
+                "street": "12 rue de la République",
+                "zip": "69002",
+                "city": "Lyon",
+                "phone": "+33 4 78 00 00 00",
+                "email": "compta@atelier-dupont.example",
+            }
+        )
+        with freeze_time(day(10)):
+            self._run_cron()
+        reminder = self._reminders(self.b2b)[0]
+        report = self.env["ir.actions.report"]
+        for layout in ("standard", "boxed", "bold", "striped"):
+            self.company.external_report_layout_id = self.env.ref(f"web.external_layout_{layout}")
+            html = report._render_qweb_html(
+                "billing_dunning.report_dunning_reminder", reminder.ids
+            )[0]
+            # what wkhtmltopdf gets as the body, without Odoo's header and footer
+            bodies, __, header, footer, __ = report._prepare_html(html, reminder._name)
+            self.assertEqual(len(bodies), 1)
+            sender = lxml_html.fromstring(bodies[0]).xpath("//*[@id='dunning_sender']")
+            self.assertEqual(len(sender), 1, layout)
+            text = sender[0].text_content()
+            for part in (
+                self.company.name,
+                "12 rue de la République",
+                "69002",
+                "Lyon",
+                "+33478000000",
+            ):
+                self.assertIn(part, text, layout)
+            self.assertNotIn("dunning_sender", header + footer)
 
     def test_first_run_jumps_to_reached_level(self):
         with freeze_time(day(45)):

@@ -344,6 +344,10 @@ class AccountMove(models.Model):
             "seller_vat": _("Seller intra-EU VAT number"),
             "buyer_vat": _("Customer intra-EU VAT number"),
             "buyer_siren": _("Customer SIREN"),
+            "buyer_siren_invalid": _(
+                "Valid customer SIREN (9 digits with a correct check key): the one recorded "
+                "is wrong"
+            ),
             "delivery_address": _("Complete delivery address"),
             "operation_nature": _("Nature of the operation (goods, services or both)"),
             "number_format": _(
@@ -659,6 +663,28 @@ class AccountMove(models.Model):
             return
         for move in moves:
             move._fr_facturx_build()
+
+    @api.model
+    def _fr_facturx_check_unsent(self):
+        """At install: the customer invoices and credit notes posted before the addon and not
+        sent yet (the ones a clerk may still send as Factur-X) are marked "To Check" and left
+        to the scheduled action, so that the Factur-X column is not empty for them. Those
+        already sent are left alone (their Factur-X was Odoo's)."""
+        moves = self.search(
+            [
+                ("move_type", "in", ("out_invoice", "out_refund")),
+                ("state", "=", "posted"),
+                ("is_move_sent", "=", False),
+                ("fr_facturx_state", "=", False),
+            ]
+        )
+        moves = moves.filtered(
+            lambda m: m.company_id._fr_is_french() and m._fr_facturx_sent_as_facturx()
+        )
+        if moves:
+            moves.write({"fr_facturx_state": "pending", "fr_facturx_checksum": False})
+            self.env.ref("billing_fr_compliance.ir_cron_fr_facturx_check")._trigger()
+        return moves
 
     @api.model
     def _cron_fr_facturx_check(self, batch=200):

@@ -17,6 +17,7 @@ from odoo.tools import config, mute_logger
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
+from ..hooks import post_init_hook
 from ..tools import facturx_check
 from .common import BillingFrCommon
 
@@ -246,6 +247,31 @@ class TestFacturx(BillingFrCommon):
         )
         self.assertNotIn("factur-x.xml", PdfReader(io.BytesIO(pdf)).attachments)
 
+    def test_error_banner_says_why_and_what_to_do_in_french(self):
+        # the banner of an invoice whose Factur-X fails says what happens to it (Print & Send
+        # refuses to send it, as test_failing_document_is_not_sent_and_user_sees_messages
+        # shows) and what the clerk does next, in the clerk's French
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["billing_fr_compliance"], ["fr_FR"], overwrite=True
+        )
+        arch = (
+            self.env["account.move"]
+            .with_context(lang="fr_FR")
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        self.assertIn(
+            "Factur-X non valide : Imprimer &amp; Envoyer n'enverra pas ce document tant que "
+            "les erreurs ci-dessous ne sont pas corrigées.",
+            arch,
+        )
+        self.assertIn(
+            "Corrigez chacune à l'endroit indiqué, puis cliquez sur « Vérifier le Factur-X ».",
+            arch,
+        )
+        self.assertNotIn("not sent as Factur-X", arch)
+        self.assertNotIn("n'est pas envoyé en Factur-X", arch)
+
     def test_mutations_fire_rules(self):
         move = self._posted_invoice(self.customer, [(self.goods, 1, 80.0, self.tax_20, 0.0)])
         cases = {
@@ -310,6 +336,30 @@ class TestFacturx(BillingFrCommon):
         )
         cron.method_direct_trigger()
         self.assertEqual(set(moves.mapped("fr_facturx_state")), {"valid"})
+
+    def test_invoices_posted_before_the_install_get_their_status(self):
+        # the demo's invoices posted before the addon (Odoo's own demo) showed an empty
+        # Factur-X column until someone checked or printed them
+        unsent = self._posted_invoice(self.customer, [(self.goods, 1, 80.0, self.tax_20, 0.0)])
+        sent = self._posted_invoice(self.customer, [(self.goods, 2, 80.0, self.tax_20, 0.0)])
+        plain = self._posted_invoice(self.canadian, [(self.goods, 1, 80.0, self.tax_0, 0.0)])
+        plain.partner_id.with_company(self.company).invoice_edi_format = False
+        sent.is_move_sent = True
+        (unsent | sent | plain).write({"fr_facturx_state": False, "fr_facturx_checksum": False})
+        post_init_hook(self.env)
+        self.assertEqual(unsent.fr_facturx_state, "pending")
+        self.assertFalse(sent.fr_facturx_state, "already sent: its Factur-X was Odoo's")
+        self.assertFalse(plain.fr_facturx_state, "not sent as Factur-X")
+        cron = self.env.ref("billing_fr_compliance.ir_cron_fr_facturx_check")
+        self.assertTrue(
+            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]),
+            "the scheduled action is started at once",
+        )
+        cron.method_direct_trigger()
+        self.assertEqual(unsent.fr_facturx_state, "valid")
+        # the list shows it: the column is stored and read as is
+        row = self.env["account.move"].search_read([("id", "=", unsent.id)], ["fr_facturx_state"])
+        self.assertEqual(row[0]["fr_facturx_state"], "valid")
 
     # switches --------------------------------------------------------------------------------
 

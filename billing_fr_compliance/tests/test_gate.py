@@ -46,6 +46,38 @@ class TestGate(BillingFrCommon):
         invoice.action_post()
         self.assertEqual(invoice.state, "posted")
 
+    def test_buyer_siren_must_be_valid_to_post(self):
+        # a partner recorded before the addon (an import, a script) with a SIREN whose key is
+        # wrong: it stays editable, but its invoice is refused until the SIREN is fixed
+        self.env.cr.execute(
+            "UPDATE res_partner SET siren = %s WHERE id = %s", ("552081318", self.customer.id)
+        )
+        self.customer.invalidate_recordset(["siren"])
+        self.customer.write({"phone": "+33 1 42 00 00 01", "comment": "legacy"})
+        invoice = self._invoice()
+        with self.assertRaises(UserError) as error:
+            invoice.action_post()
+        message = str(error.exception)
+        self.assertIn("Valid customer SIREN (9 digits with a correct check key)", message)
+        self.assertIn("the customer form (Bâtiments Martin SARL)", message)
+        self.assertEqual(invoice.state, "draft")
+        self.assertFalse(invoice.fr_legal_snapshot)
+        # in the clerk's French
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["billing_fr_compliance"], ["fr_FR"], overwrite=True
+        )
+        with self.assertRaises(UserError) as error:
+            invoice.with_context(lang="fr_FR").action_post()
+        self.assertIn(
+            "SIREN du client valide (9 chiffres avec une clé de contrôle juste) : celui "
+            "enregistré est faux. À corriger dans : la fiche du client (Bâtiments Martin SARL)",
+            str(error.exception),
+        )
+        self.customer.siren = "552081317"
+        invoice.action_post()
+        self.assertEqual(invoice.state, "posted")
+
     def test_b2c_needs_no_siren_nor_indemnity(self):
         invoice = self._invoice(partner=self.private)
         invoice.action_post()

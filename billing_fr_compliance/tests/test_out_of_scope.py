@@ -48,6 +48,13 @@ class TestOutOfScope(BillingFrCommon):
         html = self._html(invoice)
         self.assertEqual(html.count("Hors champ d'application de la TVA."), 1)
         self.assertEqual(html.count("Out of VAT scope"), 2)  # in the taxes column of each line
+        # lines without product (billing_dunning's interest and indemnity): the nature stated
+        # is services, once, never goods (BT-23 S1)
+        self.assertEqual(invoice.fr_operation_nature, "services")
+        self.assertEqual(html.count("Nature of the operation"), 1)
+        self.assertEqual(html.count("Prestation de services"), 1)
+        self.assertNotIn("Livraison de biens", html)
+        self.assertNotIn("Operation Type", html)
         # its Factur-X is valid: category O with its exemption reason, no VAT identifier
         xml, messages = invoice._fr_facturx_build()
         self.assertEqual(messages, [])
@@ -56,6 +63,9 @@ class TestOutOfScope(BillingFrCommon):
         self.assertIn("<ram:ExemptionReasonCode>VATEX-EU-O</ram:ExemptionReasonCode>", xml)
         self.assertIn("<ram:ExemptionReason>Hors champ d'application de la TVA<", xml)
         self.assertNotIn('schemeID="VA"', xml)
+        self.assertRegex(
+            xml, r"BusinessProcessSpecifiedDocumentContextParameter>\s*<ram:ID>S1</ram:ID>"
+        )
 
     def test_unflagged_taxless_lines_are_refused(self):
         invoice = self._interest_invoice(out_of_scope=False)

@@ -35,7 +35,7 @@ Items refer to LEGAL_FR.md "Mandatory mentions on an invoice".
 
 import re
 
-from . import payment_terms
+from . import identity, payment_terms
 
 # where the user fixes a missing mention
 WHERE = (
@@ -67,6 +67,7 @@ CODES = (
     "buyer_vat",
     # 5. 2026 mentions
     "buyer_siren",
+    "buyer_siren_invalid",
     "delivery_address",
     "operation_nature",
     # 6. number
@@ -152,8 +153,13 @@ def _buyer(doc):
         out.append(_missing("buyer_name", "customer"))
     if not _address_complete(buyer) or not buyer.get("country_code"):
         out.append(_missing("buyer_address", "customer"))
-    if b2b and buyer.get("country_code") == "FR" and not buyer.get("siren"):
-        out.append(_missing("buyer_siren", "customer"))
+    if b2b and buyer.get("country_code") == "FR":
+        if not buyer.get("siren"):
+            out.append(_missing("buyer_siren", "customer"))
+        elif identity.check_siren(buyer["siren"])[1]:
+            # a partner recorded before the addon (or imported) may hold a SIREN that the
+            # partner form would refuse today: only posting its invoice needs a valid one
+            out.append(_missing("buyer_siren_invalid", "customer"))
     if b2b and doc.get("regime") in ("intra_eu", "reverse_charge") and not buyer.get("vat"):
         out.append(_missing("buyer_vat", "customer"))
     delivery = doc.get("delivery")

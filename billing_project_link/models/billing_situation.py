@@ -113,6 +113,9 @@ class BillingSituation(models.Model):
     @api.depends("number", "order_id.name")
     def _compute_name(self):
         for situation in self:
+            if not situation.number:  # numbered when saved (New on the Situations list)
+                situation.name = _("New Situation")
+                continue
             situation.name = _(
                 "Situation %(number)s - %(order)s",
                 number=situation.number,

@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import re
+
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
@@ -58,6 +60,26 @@ class TestSituationInvoicing(SituationCommon):
         situation = self._situation(order, overall=30)
         label = situation.invoice_id.invoice_line_ids[0].name
         self.assertIn("Situation 1 : 30,00 % cumulé (précédemment 0,00 %)", label)
+
+    def test_printed_retention_rate_in_the_customer_language(self):
+        # the printed retention paragraph said "Retenue de garantie de 5.0 %" to a French
+        # customer: the rate is a number of the document's language, like the amounts
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["billing_project_link"], ["fr_FR"], overwrite=True
+        )
+        self.customer.lang = "fr_FR"
+        order = self._create_order()
+        situation = self._situation(order, overall=30)
+        self.assertEqual(situation.retention_rate, 5.0)
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("account.report_invoice", situation.invoice_id.ids)[0]
+            .decode()
+        )
+        text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+        self.assertIn("Retenue de garantie de 5,00 % sur les travaux TTC", text)
+        self.assertNotIn("5.0 %", text)
 
     def test_progress_above_100_refused(self):
         order = self._create_order()

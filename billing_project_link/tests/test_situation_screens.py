@@ -35,9 +35,13 @@ class TestSituationScreens(SituationCommon):
         order = self._create_order()
         self._situation(order, [20, 10]).invoice_id.action_post()
         form = Form(self.env["billing.situation"])
+        # the title before the order is chosen (it read "Situation 0 -")
+        self.assertEqual(form.name, "New Situation")
         form.order_id = order
+        self.assertEqual(form.name, "New Situation")
         situation = form.save()
         self.assertEqual(situation.number, 2)
+        self.assertEqual(situation.name, "Situation 2 - %s" % order.name)
         self.assertEqual(situation.line_ids.mapped("previous_percent"), [20.0, 10.0])
         self.assertEqual(situation.line_ids.mapped("percent"), [20.0, 10.0])
         # one situation in progress per order
