@@ -10,7 +10,16 @@
     "license": "LGPL-3",
     "depends": ["account", "account_edi_ubl_cii", "l10n_fr_account"],
     "external_dependencies": {
-        "python": ["factur-x", "fonttools", "phonenumbers", "python-stdnum", "saxonche"],
+        "python": [
+            "factur-x",
+            "fonttools",
+            "phonenumbers",
+            "python-stdnum",
+            "saxonche",
+            # e-invoicing through a PA (paclient)
+            "requests",
+            "openapi-core",
+        ],
     },
     "data": [
         "security/ir.model.access.csv",
