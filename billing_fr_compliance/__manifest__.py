@@ -33,6 +33,10 @@
         "views/billing_fr_numbering_check_views.xml",
         "report/report_invoice.xml",
         "views/billing_fr_compliance_menus.xml",
+        # e-invoicing through a PA (paclient)
+        "security/billing_pa_security.xml",
+        "data/billing_pa_cron_data.xml",
+        "views/billing_pa_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",

@@ -14,3 +14,5 @@ from . import (
     res_lang,
     res_partner,
 )
+# e-invoicing through a PA (paclient)
+from . import billing_pa_platform, billing_pa_flow, account_move_pa

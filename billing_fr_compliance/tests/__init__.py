@@ -13,3 +13,5 @@ from . import (
     test_report,
     test_tour,
 )
+# e-invoicing through a PA (paclient)
+from . import test_billing_pa

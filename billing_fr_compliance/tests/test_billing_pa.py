@@ -1,0 +1,203 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Sending invoices to an approved platform (PA) through the queue, against the local
+platform (Prism serving the AFNOR OpenAPI files; every exchange validated by openapi-core)."""
+
+import hashlib
+from unittest.mock import patch
+
+from odoo import fields
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import Form, tagged
+
+from .afnor_prism import NOT_INSTALLED, ValidatingSession, prism_urls
+from .common import BillingFrCommon
+
+
+@tagged("post_install", "-at_install")
+class TestBillingPa(BillingFrCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.urls = prism_urls()
+        if not cls.urls:
+            cls.skipTest(cls, NOT_INSTALLED)
+        cls.platform = cls.env["billing.pa.platform"].create(
+            {
+                "name": "PA test",
+                "company_id": cls.company.id,
+                "flow_url": cls.urls["flow"],
+                "directory_url": cls.urls["directory"],
+                "bearer_token": "token-of-the-tests",
+                "organization_id": "ORG-1",
+            }
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.session = ValidatingSession(self.urls)
+        patcher = patch.object(
+            type(self.env["billing.pa.platform"]),
+            "_billing_pa_session",
+            lambda platform: self.session,
+        )
+        patcher.start()
+        self.addCleanup(patcher.stop)
+
+    def _invoice(self, partner=None, company=None):
+        move_form = Form(
+            self.env["account.move"]
+            .with_company(company or self.company)
+            .with_context(default_move_type="out_invoice")
+        )
+        move_form.partner_id = partner or self.customer
+        move_form.invoice_date = self.invoice_date
+        with move_form.invoice_line_ids.new() as line:
+            line.product_id = self.service
+        invoice = move_form.save()
+        invoice.action_post()
+        return invoice
+
+    def _send_queue(self):
+        return self.env["billing.pa.flow"]._cron_billing_pa_send()
+
+    def test_test_connection(self):
+        action = self.platform.action_test_connection()
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertEqual([e[1] for e in self.session.log], ["/v1/healthcheck"] * 2)
+
+    def test_posted_invoice_is_sent(self):
+        invoice = self._invoice()
+        self.assertEqual(invoice.billing_pa_send_state, "to_send")
+        flow = invoice.billing_pa_flow_id
+        self.assertEqual(flow.processing_rule, "B2B")
+        self._send_queue()
+        self.assertEqual(invoice.billing_pa_send_state, "sent")
+        self.assertTrue(flow.sent_date)
+        self.assertEqual(flow.sha256, hashlib.sha256(flow.attachment_id.raw).hexdigest())
+        self.assertIn(b"CrossIndustryInvoice", flow.attachment_id.raw)
+        self.assertEqual([e[:3] for e in self.session.log], [("POST", "/v1/flows", 202)])
+        # a sent invoice is never sent again
+        invoice.action_billing_pa_send()
+        self.assertEqual(self._send_queue(), 0)
+        self.assertEqual(len(invoice.billing_pa_flow_ids), 1)
+
+    def test_b2c_rule(self):
+        invoice = self._invoice(self.private)
+        self.assertEqual(invoice.billing_pa_flow_id.processing_rule, "B2C")
+
+    def test_429_then_202(self):
+        invoice = self._invoice()
+        flow = invoice.billing_pa_flow_id
+        self.session.prefer.append("code=429, dynamic=false")
+        self._send_queue()
+        self.assertEqual(flow.state, "to_send")
+        self.assertEqual(flow.error_code, "TOO_MANY_REQUESTS")
+        self.assertGreater(flow.next_attempt_date, fields.Datetime.now())
+        self.assertIn("retried automatically", invoice.billing_pa_error)
+        # not due yet: nothing is sent
+        self.assertEqual(self._send_queue(), 0)
+        flow.next_attempt_date = fields.Datetime.now()
+        self._send_queue()
+        self.assertEqual(flow.state, "sent")
+        # the second attempt looked the trackingId up before sending again
+        self.assertEqual(
+            [e[:3] for e in self.session.log],
+            [
+                ("POST", "/v1/flows", 429),
+                ("POST", "/v1/flows/search", 200),
+                ("POST", "/v1/flows", 202),
+            ],
+        )
+
+    def test_crash_between_sending_and_commit(self):
+        """The POST reached the platform, then the worker died before its commit: the flow
+        is still "to send" with the attempt counted (each chunk commits its attempts). The
+        next run asks the platform for the trackingId before anything else, and sends only
+        when the platform does not hold it."""
+        invoice = self._invoice()
+        flow = invoice.billing_pa_flow_id
+        flow.attempts = 1  # what the crashed run left
+        self._send_queue()
+        method, path, __, body = self.session.log[0]
+        self.assertEqual((method, path), ("POST", "/v1/flows/search"))
+        self.assertEqual(body["where"]["trackingId"], flow.tracking_id)
+        self.assertEqual(flow.state, "sent")
+        self.assertEqual(flow.attempts, 2)
+
+    def test_rejected_shows_what_to_fix(self):
+        invoice = self._invoice()
+        self.session.prefer.append("code=422, dynamic=false")
+        self._send_queue()
+        self.assertEqual(invoice.billing_pa_send_state, "error")
+        self.assertIn("UNPROCESSABLE_ENTITY", invoice.billing_pa_error)
+        self.assertIn("Send to platform", invoice.billing_pa_error)
+        # not retried
+        self.assertEqual(self._send_queue(), 0)
+        # the user fixes and sends again: a new flow
+        invoice.action_billing_pa_send()
+        self.assertEqual(invoice.billing_pa_send_state, "to_send")
+        self.assertEqual(len(invoice.billing_pa_flow_ids), 2)
+
+    def test_401_stops_the_platform_with_one_activity(self):
+        invoices = self._invoice() + self._invoice()
+        self.session.prefer.extend(["code=401"] * 5)
+        self._send_queue()
+        self.assertEqual(self.platform.state, "stopped")
+        self.assertEqual(len(self.platform.activity_ids), 1)
+        self.assertEqual(set(invoices.mapped("billing_pa_send_state")), {"to_send"})
+        self.assertEqual(len(self.session.log), 1)  # one call, then the queue stopped
+        self.platform.action_resume()
+        self.session.prefer.clear()
+        self._send_queue()
+        self.assertEqual(set(invoices.mapped("billing_pa_send_state")), {"sent"})
+
+    def test_two_companies_two_platforms(self):
+        company_b = self.env["res.company"].create(
+            {"name": "Second SAS", "country_id": self.env.ref("base.fr").id}
+        )
+        platform_b = self.env["billing.pa.platform"].create(
+            {
+                "name": "PA B",
+                "company_id": company_b.id,
+                "flow_url": self.urls["flow"],
+                "bearer_token": "other-token",
+            }
+        )
+        invoice = self._invoice()
+        flow_b = self.env["billing.pa.flow"].create(
+            {
+                "platform_id": platform_b.id,
+                "company_id": company_b.id,
+                "flow_type": "lifecycle",
+                "file_name": "status.xml",
+                "flow_syntax": "CDAR",
+            }
+        )
+        flow_b._billing_pa_store_content(b"<status/>")
+        self.assertEqual(invoice.billing_pa_flow_id.platform_id, self.platform)
+        self.assertEqual(self._send_queue(), 2)
+        self.assertEqual(invoice.billing_pa_send_state, "sent")
+        self.assertEqual(flow_b.state, "sent")
+        # a 401 on one platform does not stop the other's
+        platform_b.action_resume()
+        with self.assertRaises(ValidationError):
+            self.env["billing.pa.platform"].create(
+                {"name": "PA 2", "company_id": self.company.id, "flow_url": "http://x"}
+            )
+
+    def test_no_platform_no_flow(self):
+        self.platform.active = False
+        invoice = self._invoice()
+        self.assertFalse(invoice.billing_pa_send_state)
+        with self.assertRaises(UserError):
+            invoice.action_billing_pa_send()
+        self.platform.active = True
+
+    def test_poll_lifecycle_keeps_the_cursor_without_the_hook(self):
+        handled = self.platform._billing_pa_poll_lifecycle()
+        self.assertTrue(self.platform.last_poll_date)
+        self.assertEqual(self.session.log[0][:3], ("POST", "/v1/flows/search", 200))
+        if not hasattr(self.env["account.move"], "_billing_pa_record_cdar"):
+            self.assertFalse(self.platform.lifecycle_cursor)
+        self.assertGreaterEqual(handled, 0)
+        self.assertEqual(self.session.log[0][3]["where"]["flowType"], ["CustomerInvoiceLC"])
