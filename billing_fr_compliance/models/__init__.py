@@ -14,5 +14,7 @@ from . import (
     res_lang,
     res_partner,
 )
+
+# isort: split
 # e-invoicing through a PA (paclient)
-from . import billing_pa_platform, billing_pa_flow, account_move_pa
+from . import account_move_pa, billing_pa_flow, billing_pa_platform

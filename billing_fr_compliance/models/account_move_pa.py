@@ -4,12 +4,9 @@ import re
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-FIX_HINTS = {
-    400: "The platform found the request malformed: check the invoice's Factur-X "
-    "(Check Factur-X) and send it again.",
-}
 
-
+# one file per concern of issue 13 (sending here, lifecycle statuses beside it)
+# pylint: disable=consider-merging-classes-inherited
 class AccountMove(models.Model):
     _inherit = "account.move"
 
@@ -73,8 +70,10 @@ class AccountMove(models.Model):
         moves = self.filtered(lambda m: m._billing_pa_sendable())
         if not moves:
             return
-        platforms = self.env["billing.pa.platform"].sudo().search(
-            [("company_id", "in", moves.company_id.ids)]
+        platforms = (
+            self.env["billing.pa.platform"]
+            .sudo()
+            .search([("company_id", "in", moves.company_id.ids)])
         )
         with_platform = moves.filtered(lambda m: m.company_id in platforms.company_id)
         Flow = self.env["billing.pa.flow"]
@@ -136,9 +135,7 @@ class AccountMove(models.Model):
                 )
             if move.billing_pa_send_state in ("to_send", "sent"):
                 continue
-            if not self.env["billing.pa.platform"].sudo()._billing_pa_for_company(
-                move.company_id
-            ):
+            if not self.env["billing.pa.platform"].sudo()._billing_pa_for_company(move.company_id):
                 raise UserError(
                     _(
                         "%(company)s has no e-invoicing platform: add one in Accounting > "

@@ -4,7 +4,7 @@ import threading
 import uuid
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools import afnor_client
@@ -98,13 +98,17 @@ class BillingPaFlow(models.Model):
 
     def _billing_pa_store_content(self, content):
         self.ensure_one()
-        attachment = self.env["ir.attachment"].sudo().create(
-            {
-                "name": self.file_name,
-                "raw": content,
-                "res_model": self._name,
-                "res_id": self.id,
-            }
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": self.file_name,
+                    "raw": content,
+                    "res_model": self._name,
+                    "res_id": self.id,
+                }
+            )
         )
         self.write({"attachment_id": attachment.id, "sha256": afnor_client.sha256_hex(content)})
 

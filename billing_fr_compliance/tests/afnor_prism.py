@@ -81,7 +81,7 @@ def start_prism(name, log_dir=None):
     port = _free_port()
     log_dir = log_dir or os.path.join(ROOT, "var")
     os.makedirs(log_dir, exist_ok=True)
-    log = open(os.path.join(log_dir, "prism-%s.log" % name), "w", encoding="utf-8")  # noqa: SIM115
+    log = open(os.path.join(log_dir, "prism-%s.log" % name), "w", encoding="utf-8")
     # -d: answers generated from the schemas (the files' own examples break their schemas)
     proc = subprocess.Popen(
         [binary, "mock", "-d", "-h", "127.0.0.1", "-p", str(port), prism_spec(name, log_dir)],
@@ -109,10 +109,10 @@ def prism_urls():
         return urls
     if not prism_binary():
         return None
-    for name in ENV:
+    for name, var in ENV.items():
         proc, url = start_prism(name)
         _started.append(proc)
-        os.environ[ENV[name]] = url
+        os.environ[var] = url
         urls[name] = url
     return urls
 

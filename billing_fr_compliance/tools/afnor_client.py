@@ -269,7 +269,7 @@ class AfnorClient:
                 code = body.get("errorCode")
                 message = body.get("errorMessage") or body.get("details")
         except ValueError:
-            pass
+            _logger.debug("%s %s: HTTP %s without a JSON body", method, url, status)
         text = "%s %s: HTTP %s %s %s" % (method, url, status, code or "", message or "")
         if status in AUTH_STATUSES:
             self._token = None
@@ -344,14 +344,10 @@ class AfnorClient:
 
     # ---------------------------------------------------------------- Directory Service
     def get_siren(self, siren):
-        return self._request(
-            "GET", self.directory_url, "/v1/siren/code-insee:%s" % siren
-        ).json()
+        return self._request("GET", self.directory_url, "/v1/siren/code-insee:%s" % siren).json()
 
     def get_siret(self, siret):
-        return self._request(
-            "GET", self.directory_url, "/v1/siret/code-insee:%s" % siret
-        ).json()
+        return self._request("GET", self.directory_url, "/v1/siret/code-insee:%s" % siret).json()
 
     def get_routing_code(self, siret, routing_identifier):
         return self._request(
@@ -396,7 +392,8 @@ def addressing_from_line(line):
         "addressing_identifier": line.get("addressingIdentifier") or "",
         "siren": line.get("siren") or legal_unit.get("siren") or "",
         "siret": line.get("siret") or facility.get("siret") or "",
-        "routing_identifier": line.get("routingIdentifier") or routing.get("routingIdentifier")
+        "routing_identifier": line.get("routingIdentifier")
+        or routing.get("routingIdentifier")
         or "",
         "suffix": line.get("addressingSuffix") or "",
         "status": line.get("directoryLineStatus") or "",
