@@ -4,7 +4,7 @@ import threading
 import uuid
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 from odoo.tools import SQL
 
 from ..tools import afnor_client
@@ -114,57 +114,102 @@ class BillingPaFlow(models.Model):
 
     # ------------------------------------------------------------------ the queue
     @api.model
-    def _cron_billing_pa_send(self, limit=200, chunk=50):
-        """Scheduled action: send what is due, ``chunk`` flows per transaction."""
+    def _cron_billing_pa_send(self, limit=1000, chunk=50):
+        """Scheduled action: send what is due, ``chunk`` flows per transaction.
+
+        With OCA queue_job (unless the system parameter
+        ``billing_fr_compliance.pa_use_queue_job`` is ``0``), enqueues one job per ``chunk``
+        due flows instead, which the job runner spreads over the workers and nodes. Either
+        way a flow is locked (``FOR UPDATE SKIP LOCKED``) by the worker that sends it."""
+        if self._billing_pa_use_jobs():
+            return self._billing_pa_enqueue_jobs(limit, chunk)
         done = 0
         while done < limit:
             flows = self._billing_pa_lock_due(min(chunk, limit - done))
             if not flows:
                 break
-            # the attempt is counted (and the flows leased) before any call, and committed:
-            # after a crash between a call and the commit of its result, the next attempt
-            # sees an earlier one and asks the platform for the trackingId before sending
-            self.env.execute_query(
-                SQL(
-                    "UPDATE billing_pa_flow SET attempts = COALESCE(attempts, 0) + 1, "
-                    "next_attempt_date = %s WHERE id IN %s",
-                    fields.Datetime.now() + timedelta(seconds=LEASE),
-                    tuple(flows.ids),
-                )
-            )
-            flows.invalidate_recordset(["attempts", "next_attempt_date"])
-            self._billing_pa_commit()
-            flows._billing_pa_send()
+            flows._billing_pa_process()
             done += len(flows)
-            self._billing_pa_commit()
         return done
 
-    def _billing_pa_commit(self):
-        # a batch cron commits between chunks (it resumes from the flows' state); never in
-        # a test
-        if not getattr(threading.current_thread(), "testing", False):
-            self.env.cr.commit()  # pylint: disable=invalid-commit
+    @api.model
+    def _billing_pa_use_jobs(self):
+        param = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("billing_fr_compliance.pa_use_queue_job")
+        )
+        return "queue.job" in self.env and hasattr(self, "with_delay") and param != "0"
 
     @api.model
-    def _billing_pa_lock_due(self, limit):
+    def _billing_pa_enqueue_jobs(self, limit, chunk):
+        # queue_job is optional: imported only when installed
+        from odoo.addons.queue_job.job import identity_exact
+
+        ids = [row[0] for row in self.env.execute_query(self._billing_pa_due_query(limit))]
+        jobs = 0
+        for start in range(0, len(ids), chunk):
+            flows = self.browse(ids[start : start + chunk])
+            flows.with_delay(
+                description=_("E-invoicing: send %(count)s flows", count=len(flows)),
+                identity_key=identity_exact,
+            )._billing_pa_send_job()
+            jobs += 1
+        return jobs
+
+    def _billing_pa_send_job(self):
+        """Queue job: send those of ``self`` still due (another worker may have sent some)."""
+        flows = self._billing_pa_lock_due(len(self), ids=self.ids)
+        flows._billing_pa_process()
+        return _("%(count)s flows processed", count=len(flows))
+
+    @api.model
+    def _billing_pa_due_query(self, limit, ids=None, lock=False):
+        return SQL(
+            """
+            SELECT f.id FROM billing_pa_flow f
+              JOIN billing_pa_platform p ON p.id = f.platform_id
+             WHERE f.state = 'to_send' AND p.state = 'ok' AND p.active
+               AND (f.next_attempt_date IS NULL OR f.next_attempt_date <= %s)
+               %s
+             ORDER BY f.next_attempt_date NULLS FIRST, f.id
+             LIMIT %s
+             %s
+            """,
+            fields.Datetime.now(),
+            SQL("AND f.id IN %s", tuple(ids)) if ids else SQL(),
+            limit,
+            SQL("FOR UPDATE OF f SKIP LOCKED") if lock else SQL(),
+        )
+
+    @api.model
+    def _billing_pa_lock_due(self, limit, ids=None):
         """Due flows of running platforms, locked (two workers never take the same flow)."""
         self.env.flush_all()
-        rows = self.env.execute_query(
+        rows = self.env.execute_query(self._billing_pa_due_query(limit, ids=ids, lock=True))
+        return self.browse([row[0] for row in rows])
+
+    def _billing_pa_process(self):
+        """Send ``self`` (locked): the attempt is counted and the flows leased before any
+        call, and committed; after a crash between a call and the commit of its result, the
+        next attempt sees the earlier one and asks the platform for the trackingId first."""
+        self.env.execute_query(
             SQL(
-                """
-                SELECT f.id FROM billing_pa_flow f
-                  JOIN billing_pa_platform p ON p.id = f.platform_id
-                 WHERE f.state = 'to_send' AND p.state = 'ok' AND p.active
-                   AND (f.next_attempt_date IS NULL OR f.next_attempt_date <= %s)
-                 ORDER BY f.next_attempt_date NULLS FIRST, f.id
-                 LIMIT %s
-                   FOR UPDATE OF f SKIP LOCKED
-                """,
-                fields.Datetime.now(),
-                limit,
+                "UPDATE billing_pa_flow SET attempts = COALESCE(attempts, 0) + 1, "
+                "next_attempt_date = %s WHERE id IN %s",
+                fields.Datetime.now() + timedelta(seconds=LEASE),
+                tuple(self.ids),
             )
         )
-        return self.browse([row[0] for row in rows])
+        self.invalidate_recordset(["attempts", "next_attempt_date"])
+        self._billing_pa_commit()
+        self._billing_pa_send()
+        self._billing_pa_commit()
+
+    def _billing_pa_commit(self):
+        # a batch commits between chunks (it resumes from the flows' state); never in a test
+        if not getattr(threading.current_thread(), "testing", False):
+            self.env.cr.commit()  # pylint: disable=invalid-commit
 
     def _billing_pa_send(self):
         """Send each flow of ``self`` (locked by the caller)."""

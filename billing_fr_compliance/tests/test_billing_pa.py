@@ -21,6 +21,10 @@ class TestBillingPa(BillingFrCommon):
         cls.urls = prism_urls()
         if not cls.urls:
             cls.skipTest(cls, NOT_INSTALLED)
+        # the queue is tested in one transaction; test_queue_jobs switches queue_job on
+        cls.env["ir.config_parameter"].sudo().set_param(
+            "billing_fr_compliance.pa_use_queue_job", "0"
+        )
         cls.platform = cls.env["billing.pa.platform"].create(
             {
                 "name": "PA test",
@@ -110,19 +114,71 @@ class TestBillingPa(BillingFrCommon):
         )
 
     def test_crash_between_sending_and_commit(self):
-        """The POST reached the platform, then the worker died before its commit: the flow
-        is still "to send" with the attempt counted (each chunk commits its attempts). The
-        next run asks the platform for the trackingId before anything else, and sends only
-        when the platform does not hold it."""
+        """The worker sends a flow, the platform takes it, then the worker dies before the
+        commit of the result. What the worker committed before the call (the attempt and
+        the lease) survives; the next run asks the platform for the trackingId before
+        sending anything."""
         invoice = self._invoice()
         flow = invoice.billing_pa_flow_id
-        flow.attempts = 1  # what the crashed run left
+        Flow = type(self.env["billing.pa.flow"])
+        send = Flow._billing_pa_send
+
+        class Crash(Exception):
+            pass
+
+        def send_then_crash(flows):
+            send(flows)
+            flows.env.flush_all()  # the result reached the database, not its commit
+            raise Crash
+
+        commits = []
+
+        def commit(flows):  # the first commit (after the claim) becomes a savepoint
+            if not commits:
+                flows.env.cr.execute("SAVEPOINT billing_pa_crash")
+            commits.append(1)
+
+        crashed = False
+        # (not assertRaises: Odoo's rolls back to its own savepoint, before the "commit")
+        with (
+            patch.object(Flow, "_billing_pa_commit", commit),
+            patch.object(Flow, "_billing_pa_send", send_then_crash),
+        ):
+            try:
+                self._send_queue()
+            except Crash:
+                crashed = True
+        self.assertTrue(crashed)
+        self.env.cr.execute("ROLLBACK TO SAVEPOINT billing_pa_crash")
+        self.env.invalidate_all()
+        self.assertEqual(self.session.log[-1][:3], ("POST", "/v1/flows", 202))
+        self.assertEqual((flow.state, flow.attempts), ("to_send", 1))
+        self.assertGreater(flow.next_attempt_date, fields.Datetime.now())  # leased
+        self.assertEqual(self._send_queue(), 0)
+        flow.next_attempt_date = fields.Datetime.now()  # the lease is over
+        self.session.log.clear()
         self._send_queue()
         method, path, __, body = self.session.log[0]
         self.assertEqual((method, path), ("POST", "/v1/flows/search"))
         self.assertEqual(body["where"]["trackingId"], flow.tracking_id)
-        self.assertEqual(flow.state, "sent")
-        self.assertEqual(flow.attempts, 2)
+        self.assertEqual((flow.state, flow.attempts), ("sent", 2))
+
+    def test_queue_jobs(self):
+        if "queue.job" not in self.env:
+            self.skipTest("OCA queue_job is not installed")
+        self.env["ir.config_parameter"].sudo().set_param(
+            "billing_fr_compliance.pa_use_queue_job", "1"
+        )
+        invoices = self._invoice() + self._invoice() + self._invoice()
+        Flow = self.env["billing.pa.flow"]
+        self.assertEqual(Flow._cron_billing_pa_send(chunk=2), 2)  # two jobs
+        self.assertEqual(Flow._cron_billing_pa_send(chunk=2), 2)  # the same, not twice
+        jobs = self.env["queue.job"].search([("method_name", "=", "_billing_pa_send_job")])
+        self.assertEqual(len(jobs), 2)
+        self.assertEqual(set(invoices.mapped("billing_pa_send_state")), {"to_send"})
+        for job in jobs:
+            Flow.browse(job.record_ids)._billing_pa_send_job()
+        self.assertEqual(set(invoices.mapped("billing_pa_send_state")), {"sent"})
 
     def test_rejected_shows_what_to_fix(self):
         invoice = self._invoice()
