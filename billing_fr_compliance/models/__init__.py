@@ -17,4 +17,4 @@ from . import (
 
 # isort: split
 # e-invoicing through a PA (paclient)
-from . import account_move_pa, billing_pa_flow, billing_pa_platform
+from . import account_move_pa, billing_pa_flow, billing_pa_platform, res_partner_pa

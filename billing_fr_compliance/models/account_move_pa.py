@@ -54,9 +54,52 @@ class AccountMove(models.Model):
             move.billing_pa_error = "%s %s\n%s" % (flow.error_code, flow.error_message or "", fix)
 
     def _post(self, soft=True):
+        self._billing_pa_check_public_buyer()
         posted = super()._post(soft=soft)
         posted._billing_pa_enqueue_invoices()
         return posted
+
+    def _billing_pa_check_public_buyer(self):
+        """A public-sector buyer found in the directory tells what its invoices need: a
+        service code (a routing code in its address) and/or its commitment number (the
+        customer reference, BT-13). Checked at posting; nothing is posted otherwise."""
+        problems = []
+        for move in self:
+            partner = move.commercial_partner_id
+            if not (
+                move.move_type in ("out_invoice", "out_refund")
+                and partner.billing_pa_public
+                and move.company_id._fr_is_french()
+            ):
+                continue
+            if partner.billing_pa_requires_service_code and not partner.billing_pa_routing_code:
+                problems.append(
+                    _(
+                        "%(move)s: %(partner)s is a public-sector buyer that requires a "
+                        "service code: fill in its Routing code (Look up in directory).",
+                        move=move.display_name,
+                        partner=partner.display_name,
+                    )
+                )
+            if partner.billing_pa_requires_commitment and not move.ref:
+                problems.append(
+                    _(
+                        "%(move)s: %(partner)s is a public-sector buyer that requires its "
+                        "commitment number: fill in the Customer Reference.",
+                        move=move.display_name,
+                        partner=partner.display_name,
+                    )
+                )
+        if problems:
+            raise UserError("\n".join(problems))
+
+    def _fr_facturx_party(self, partner):
+        # billing_fr_compliance (models/account_move.py): the buyer's electronic address
+        # found in the PA directory (BT-49)
+        data = super()._fr_facturx_party(partner)
+        if partner.billing_pa_address and data.get("siren"):
+            data["einvoicing_address"] = partner.billing_pa_address
+        return data
 
     def _billing_pa_sendable(self):
         self.ensure_one()

@@ -13,8 +13,10 @@ from .afnor_prism import NOT_INSTALLED, ValidatingSession, prism_urls
 from .common import BillingFrCommon
 
 
-@tagged("post_install", "-at_install")
-class TestBillingPa(BillingFrCommon):
+class BillingPaCase(BillingFrCommon):
+    """A French company with a platform served by Prism; the client's session validates
+    every exchange against the OpenAPI files."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -64,6 +66,9 @@ class TestBillingPa(BillingFrCommon):
     def _send_queue(self):
         return self.env["billing.pa.flow"]._cron_billing_pa_send()
 
+
+@tagged("post_install", "-at_install")
+class TestBillingPa(BillingPaCase):
     def test_test_connection(self):
         action = self.platform.action_test_connection()
         self.assertEqual(action["params"]["type"], "success")
@@ -257,3 +262,44 @@ class TestBillingPa(BillingFrCommon):
             self.assertFalse(self.platform.lifecycle_cursor)
         self.assertGreaterEqual(handled, 0)
         self.assertEqual(self.session.log[0][3]["where"]["flowType"], ["CustomerInvoiceLC"])
+
+
+@tagged("post_install", "-at_install")
+class TestBillingPaDirectory(BillingPaCase):
+    """The PA directory on the customer, BT-49 and the public-sector requirements."""
+
+    def test_lookup_fills_the_partner_and_bt49(self):
+        partner = self.customer
+        partner.write({"vat": False, "siren": "702042755"})  # the SIREN of the spec's examples
+        # the spec's own example answer (a public entity with a routing code)
+        self.session.prefer.append("code=200, dynamic=false")
+        partner.action_billing_pa_lookup()
+        method, path, __, body = self.session.log[-1]
+        self.assertEqual((method, path), ("POST", "/v1/directory-line/search"))
+        self.assertEqual(body["filters"]["siren"]["value"], "702042755")
+        self.assertEqual(partner.billing_pa_address, "702042755_70204275500240_dcsc456sdcsdcs556")
+        self.assertTrue(partner.billing_pa_directory_date)
+        self.assertTrue(partner.billing_pa_public)
+        self.assertTrue(partner.billing_pa_requires_commitment)
+        # a public buyer that requires its commitment number: refused at posting
+        with self.assertRaisesRegex(UserError, "commitment number"):
+            self._invoice(partner)
+        move_form = Form(self.env["account.move"].with_context(default_move_type="out_invoice"))
+        move_form.partner_id = partner
+        move_form.invoice_date = self.invoice_date
+        move_form.ref = "EJ-2026-042"
+        with move_form.invoice_line_ids.new() as line:
+            line.product_id = self.service
+        invoice = move_form.save()
+        invoice.action_post()
+        xml, messages = invoice._fr_facturx_build(force=True)
+        self.assertEqual(messages, [])  # XSD, EN16931 and BR-FR: no fired rule
+        self.assertIn(
+            b'<ram:URIID schemeID="0225">702042755_70204275500240_dcsc456sdcsdcs556</ram:URIID>',
+            xml,
+        )
+
+    def test_lookup_not_in_directory(self):
+        with self.assertRaisesRegex(UserError, "not in the e-invoicing directory"):
+            # Prism's generated lines are other companies': this SIREN is not found
+            self.customer.action_billing_pa_lookup()

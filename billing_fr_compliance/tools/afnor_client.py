@@ -380,28 +380,50 @@ class AfnorClient:
         return payload.get("results") or []
 
 
+def electronic_address(addressing_identifier, siren, siret="", routing="", suffix=""):
+    """The buyer's electronic address (BT-49, scheme 0225) of a directory line: its
+    addressing identifier when it starts with the SIREN, as the French rules want for B2B
+    (BR-FR-12), else the one the XP Z12-013 meshes compose: SIREN, SIREN_SIRET,
+    SIREN_SIRET_routing code or SIREN_suffix."""
+    if not siren:
+        return ""
+    if addressing_identifier and addressing_identifier.startswith(siren):
+        return addressing_identifier
+    if suffix and not siret:
+        return "%s_%s" % (siren, suffix)
+    parts = [siren] + ([siret] if siret else []) + ([routing] if siret and routing else [])
+    return "_".join(parts)
+
+
 def addressing_from_line(line):
     """What we store on a partner from one directory line (plain dict)."""
     line = line or {}
     facility = line.get("facility") or {}
     legal_unit = line.get("legalUnit") or {}
-    routing = line.get("routingCode") or {}
+    routing_code = line.get("routingCode") or {}
     b2g = facility.get("b2gAdditionalData") or {}
     public = legal_unit.get("entityType") == "Public"
+    siren = line.get("siren") or legal_unit.get("siren") or ""
+    siret = line.get("siret") or facility.get("siret") or ""
+    routing = line.get("routingIdentifier") or routing_code.get("routingIdentifier") or ""
+    suffix = line.get("addressingSuffix") or ""
     return {
         "addressing_identifier": line.get("addressingIdentifier") or "",
-        "siren": line.get("siren") or legal_unit.get("siren") or "",
-        "siret": line.get("siret") or facility.get("siret") or "",
-        "routing_identifier": line.get("routingIdentifier")
-        or routing.get("routingIdentifier")
-        or "",
-        "suffix": line.get("addressingSuffix") or "",
+        "address": electronic_address(
+            line.get("addressingIdentifier"), siren, siret, routing, suffix
+        ),
+        "siren": siren,
+        "siret": siret,
+        "routing_identifier": routing,
+        "suffix": suffix,
         "status": line.get("directoryLineStatus") or "",
         "public": public,
         "requires_service_code": bool(public and b2g.get("serviceCodeStatus")),
         "requires_commitment": bool(
             public
-            and (b2g.get("managesLegalCommitmentCode") or routing.get("managesLegalCommitment"))
+            and (
+                b2g.get("managesLegalCommitmentCode") or routing_code.get("managesLegalCommitment")
+            )
         ),
     }
 
