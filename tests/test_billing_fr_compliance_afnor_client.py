@@ -202,3 +202,9 @@ def test_retry_after_is_read_from_the_answer(urls):
     with pytest.raises(afnor.AfnorRetryableError) as caught:
         client.search_lifecycle_flows()
     assert (caught.value.status, caught.value.retry_after) == (429, 42)
+
+
+def test_download_of_a_file_prism_cannot_make_is_retryable(client):
+    # Prism has no file to send for docType=Original (the spec gives it no schema)
+    with pytest.raises(afnor.AfnorRetryableError):
+        client.get_flow("flow-123", "Original")

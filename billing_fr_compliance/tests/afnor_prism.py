@@ -146,6 +146,15 @@ def openapi(name, base_url):
     return _apis[key]
 
 
+def _prism_own_error(response):
+    """Prism cannot make a file for ``GET /v1/flows/{id}?docType=Original`` (the spec gives
+    ``application/octet-stream`` no schema): it answers its own 500 problem+json, which is
+    no answer of the spec to validate; the client takes it as a 5xx (retry later)."""
+    return response.status_code == 500 and response.headers.get("Content-Type", "").startswith(
+        "application/problem+json"
+    )
+
+
 def _schema_errors(exc):
     while exc is not None:
         errors = getattr(exc, "schema_errors", None)
@@ -217,7 +226,8 @@ class ValidatingSession(requests.Session):
             oa_request = RequestsOpenAPIRequest(request)
             api.validate_request(oa_request)
             try:
-                api.validate_response(oa_request, RequestsOpenAPIResponse(response))
+                if not _prism_own_error(response):
+                    api.validate_response(oa_request, RequestsOpenAPIResponse(response))
             except Exception as exc:
                 if not _only_known_defects(exc):
                     raise
