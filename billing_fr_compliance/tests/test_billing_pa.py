@@ -5,8 +5,8 @@ platform (Prism serving the AFNOR OpenAPI files; every exchange validated by ope
 import hashlib
 from unittest.mock import patch
 
-from odoo import fields
-from odoo.exceptions import UserError, ValidationError
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .afnor_prism import NOT_INSTALLED, ValidatingSession, prism_urls
@@ -89,6 +89,25 @@ class TestBillingPa(BillingPaCase):
         invoice.action_billing_pa_send()
         self.assertEqual(self._send_queue(), 0)
         self.assertEqual(len(invoice.billing_pa_flow_ids), 1)
+
+    def test_secrets_for_billing_managers_only(self):
+        clerk = self.env["res.users"].create(
+            {
+                "name": "Billing clerk",
+                "login": "billing_pa_clerk",
+                "company_id": self.company.id,
+                "company_ids": [Command.set(self.company.ids)],
+                "groups_id": [Command.set(self.env.ref("account.group_account_invoice").ids)],
+            }
+        )
+        platform = self.platform.with_user(clerk)
+        self.assertEqual(platform.name, "PA test")
+        with self.assertRaises(AccessError):
+            platform.read(["client_secret"])
+        with self.assertRaises(AccessError):
+            platform.read(["bearer_token"])
+        with self.assertRaises(AccessError):
+            platform.write({"flow_url": "http://elsewhere"})
 
     def test_b2c_rule(self):
         invoice = self._invoice(self.private)
@@ -178,7 +197,7 @@ class TestBillingPa(BillingPaCase):
         Flow = self.env["billing.pa.flow"]
         self.assertEqual(Flow._cron_billing_pa_send(chunk=2), 2)  # two jobs
         self.assertEqual(Flow._cron_billing_pa_send(chunk=2), 2)  # the same, not twice
-        jobs = self.env["queue.job"].search([("method_name", "=", "_billing_pa_send_job")])
+        jobs = self.env["queue.job"].sudo().search([("method_name", "=", "_billing_pa_send_job")])
         self.assertEqual(len(jobs), 2)
         self.assertEqual(set(invoices.mapped("billing_pa_send_state")), {"to_send"})
         for job in jobs:
