@@ -208,3 +208,88 @@ def test_download_of_a_file_prism_cannot_make_is_retryable(client):
     # Prism has no file to send for docType=Original (the spec gives it no schema)
     with pytest.raises(afnor.AfnorRetryableError):
         client.get_flow("flow-123", "Original")
+
+
+@pytest.fixture
+def token_server():
+    """An OAuth2 token endpoint on localhost: oauthlib's RFC 6749 server (client
+    credentials grant), the part of a PA the XP Z12-013 files leave out."""
+    oauth2 = pytest.importorskip("oauthlib.oauth2")
+    import base64
+    import threading
+    from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+    class Validator(oauth2.RequestValidator):
+        def authenticate_client(self, request, *args, **kwargs):
+            header = request.headers.get("Authorization", "")
+            if not header.startswith("Basic "):
+                return False
+            client_id, __, secret = base64.b64decode(header[6:]).decode().partition(":")
+            if (client_id, secret) != ("odoo", "s3cr3t"):
+                return False
+            request.client = type("Client", (), {"client_id": client_id})()
+            request.client_id = client_id
+            return True
+
+        def validate_grant_type(self, client_id, grant_type, client, request, *a, **kw):
+            return grant_type == "client_credentials"
+
+        def get_default_scopes(self, client_id, request, *args, **kwargs):
+            return []
+
+        def validate_scopes(self, client_id, scopes, client, request, *args, **kwargs):
+            return True
+
+        def save_bearer_token(self, token, request, *args, **kwargs):
+            issued.append(token["access_token"])
+
+    issued = []
+    server = oauth2.BackendApplicationServer(Validator())
+
+    def app(environ, start_response):
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length).decode()
+        headers = {"Authorization": environ.get("HTTP_AUTHORIZATION", "")}
+        headers["Content-Type"] = environ.get("CONTENT_TYPE", "")
+        __, payload, status = server.create_token_response(
+            "http://127.0.0.1/token", "POST", body, headers
+        )
+        start_response(
+            "%d %s" % (status, "OK" if status == 200 else "Error"),
+            [("Content-Type", "application/json")],
+        )
+        return [payload.encode()]
+
+    class Quiet(WSGIRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    httpd = make_server("127.0.0.1", 0, app, handler_class=Quiet)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield "http://127.0.0.1:%d/token" % httpd.server_port, issued
+    httpd.shutdown()
+
+
+def test_client_credentials_token(urls, session, token_server):
+    token_url, issued = token_server
+    client = afnor.AfnorClient(
+        urls["flow"],
+        token_url=token_url,
+        client_id="odoo",
+        client_secret="s3cr3t",
+        session=session,
+    )
+    assert client.healthcheck()
+    assert client.healthcheck()  # the token is reused while valid
+    assert len(issued) == 1
+    wrong = afnor.AfnorClient(
+        urls["flow"],
+        token_url=token_url,
+        client_id="odoo",
+        client_secret="wrong",
+        session=session,
+    )
+    with pytest.raises(afnor.AfnorAuthError) as caught:
+        wrong.healthcheck()
+    assert "wrong" not in str(caught.value)
