@@ -110,26 +110,34 @@ class AccountMove(models.Model):
         )
 
     def _billing_pa_enqueue_invoices(self):
+        """One invoice flow per posted document of a company with a platform, created in
+        one batch; the file is built when the flow is sent."""
         moves = self.filtered(lambda m: m._billing_pa_sendable())
         if not moves:
             return
-        platforms = (
-            self.env["billing.pa.platform"]
+        platforms = {
+            platform.company_id: platform
+            for platform in self.env["billing.pa.platform"]
             .sudo()
             .search([("company_id", "in", moves.company_id.ids)])
-        )
-        with_platform = moves.filtered(lambda m: m.company_id in platforms.company_id)
-        Flow = self.env["billing.pa.flow"]
-        for move in with_platform:
-            Flow._billing_pa_enqueue(
-                move,
-                "invoice",
-                move._billing_pa_file_name(),
-                None,
-                "CII",
-                processing_rule=move._billing_pa_processing_rule(),
-                flow_profile="CIUS",
-            )
+        }
+        vals_list = [
+            {
+                "platform_id": platforms[move.company_id].id,
+                "company_id": move.company_id.id,
+                "move_id": move.id,
+                "flow_type": "invoice",
+                "file_name": move._billing_pa_file_name(),
+                "flow_syntax": "CII",
+                "processing_rule": move._billing_pa_processing_rule(),
+                "flow_profile": "CIUS",
+            }
+            for move in moves
+            if move.company_id in platforms
+        ]
+        if vals_list:
+            self.env["billing.pa.flow"].sudo().create(vals_list)
+            self.env.ref("billing_fr_compliance.ir_cron_billing_pa_send").sudo()._trigger()
 
     def _billing_pa_file_name(self):
         return "%s.xml" % re.sub(r"[^\w-]+", "_", self.name)

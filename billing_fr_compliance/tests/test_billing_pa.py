@@ -109,6 +109,26 @@ class TestBillingPa(BillingPaCase):
         with self.assertRaises(AccessError):
             platform.write({"flow_url": "http://elsewhere"})
 
+    def test_credit_note_is_sent(self):
+        invoice = self._invoice()
+        wizard = Form(
+            self.env["account.move.reversal"].with_context(
+                active_model="account.move", active_ids=invoice.ids
+            )
+        )
+        wizard.reason = "Marchandise abîmée"
+        wizard.journal_id = invoice.journal_id
+        action = wizard.save().refund_moves()
+        refund = self.env["account.move"].browse(action["res_id"])
+        self.assertFalse(refund.billing_pa_send_state)  # a draft is not sent
+        refund.action_post()
+        self.assertEqual(refund.billing_pa_send_state, "to_send")
+        self._send_queue()
+        self.assertEqual((invoice + refund).mapped("billing_pa_send_state"), ["sent", "sent"])
+        self.assertIn(
+            b"<ram:TypeCode>381</ram:TypeCode>", refund.billing_pa_flow_id.attachment_id.raw
+        )
+
     def test_b2c_rule(self):
         invoice = self._invoice(self.private)
         self.assertEqual(invoice.billing_pa_flow_id.processing_rule, "B2C")
