@@ -10,7 +10,17 @@
     "license": "LGPL-3",
     "depends": ["account", "account_edi_ubl_cii", "l10n_fr_account"],
     "external_dependencies": {
-        "python": ["factur-x", "fonttools", "phonenumbers", "python-stdnum", "saxonche", "pyfrctc"],
+        "python": [
+            "factur-x",
+            "fonttools",
+            "phonenumbers",
+            "python-stdnum",
+            "saxonche",
+            # e-invoicing through a PA: the HTTP client, and the CDAR XSD and BR-FR-CDV
+            # schematron of the lifecycle statuses
+            "requests",
+            "pyfrctc",
+        ],
     },
     "data": [
         "security/ir.model.access.csv",
@@ -28,6 +38,10 @@
         "security/billing_pa_status_security.xml",
         "views/billing_pa_status_views.xml",
         "views/billing_pa_status_answer_views.xml",
+        # e-invoicing through a PA (paclient)
+        "security/billing_pa_security.xml",
+        "data/billing_pa_cron_data.xml",
+        "views/billing_pa_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",

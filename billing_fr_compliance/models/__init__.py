@@ -17,3 +17,7 @@ from . import (
     res_lang,
     res_partner,
 )
+
+# isort: split
+# e-invoicing through a PA (paclient)
+from . import account_move_pa, billing_pa_flow, billing_pa_platform, res_partner_pa

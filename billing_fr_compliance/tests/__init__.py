@@ -15,3 +15,7 @@ from . import (
     test_report,
     test_tour,
 )
+
+# isort: split
+# e-invoicing through a PA (paclient)
+from . import test_billing_pa

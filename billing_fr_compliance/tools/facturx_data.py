@@ -134,6 +134,9 @@ def bar_treatment(invoice):
 def electronic_address(party, b2b_fr):
     """(address, scheme) of a party: its SIREN in the French directory (0225) for a French
     business, else its e-mail. (None, None) when it has neither."""
+    directory = party.get("einvoicing_address") or ""
+    if b2b_fr and party.get("siren") and directory.startswith(party["siren"]):
+        return directory, EAS_FR  # the address found in the PA directory
     if b2b_fr and party.get("siren"):
         return party["siren"], EAS_FR
     if party.get("email"):

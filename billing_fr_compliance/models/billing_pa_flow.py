@@ -1,0 +1,289 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+import threading
+import uuid
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.tools import SQL
+
+from ..tools import afnor_client
+
+_logger = logging.getLogger(__name__)
+
+BACKOFF_MAX = 6 * 3600  # seconds
+LEASE = 600  # seconds a claimed flow is left to the worker that claimed it
+
+
+class BillingPaFlow(models.Model):
+    """One queue for everything sent to the platform: invoices and lifecycle messages."""
+
+    _name = "billing.pa.flow"
+    _description = "Flow sent to the e-invoicing platform"
+    _check_company_auto = True
+    _order = "id desc"
+    _rec_name = "file_name"
+
+    platform_id = fields.Many2one(
+        "billing.pa.platform", required=True, ondelete="restrict", check_company=True
+    )
+    company_id = fields.Many2one("res.company", required=True, index=True)
+    move_id = fields.Many2one("account.move", ondelete="set null", index=True, check_company=True)
+    flow_type = fields.Selection(
+        [("invoice", "Invoice"), ("lifecycle", "Lifecycle status")], required=True
+    )
+    tracking_id = fields.Char(
+        required=True, readonly=True, copy=False, default=lambda self: str(uuid.uuid4())
+    )
+    file_name = fields.Char(required=True)
+    attachment_id = fields.Many2one("ir.attachment", ondelete="restrict", copy=False)
+    flow_syntax = fields.Selection(
+        [(s, s) for s in afnor_client.FLOW_SYNTAXES], required=True, default="Factur-X"
+    )
+    flow_profile = fields.Char()
+    processing_rule = fields.Char()
+    sha256 = fields.Char(readonly=True, copy=False)
+    state = fields.Selection(
+        [("to_send", "To send"), ("sent", "Sent"), ("error", "Error")],
+        default="to_send",
+        required=True,
+        index=True,
+    )
+    platform_flow_id = fields.Char("Platform flow ID", readonly=True, copy=False)
+    error_code = fields.Char(readonly=True, copy=False)
+    error_message = fields.Text(readonly=True, copy=False)
+    attempts = fields.Integer(readonly=True, copy=False, default=0)
+    next_attempt_date = fields.Datetime(readonly=True, copy=False, index=True)
+    sent_date = fields.Datetime(readonly=True, copy=False)
+
+    _sql_constraints = [
+        ("tracking_id_unique", "unique(tracking_id)", "A trackingId identifies one flow."),
+    ]
+
+    # ------------------------------------------------------------------ public API
+    @api.model
+    def _billing_pa_enqueue(
+        self,
+        move,
+        flow_type,
+        file_name,
+        content_bytes,
+        flow_syntax,
+        processing_rule=None,
+        flow_profile=None,
+    ):
+        """Queue ``content_bytes`` for the platform of ``move``'s company; returns the flow
+        (to send), or an empty recordset when the company has no platform."""
+        platform = self.env["billing.pa.platform"].sudo()._billing_pa_for_company(move.company_id)
+        if not platform:
+            return self.browse()
+        flow = self.sudo().create(
+            {
+                "platform_id": platform.id,
+                "company_id": move.company_id.id,
+                "move_id": move.id,
+                "flow_type": flow_type,
+                "file_name": file_name,
+                "flow_syntax": flow_syntax,
+                "processing_rule": processing_rule,
+                "flow_profile": flow_profile,
+            }
+        )
+        if content_bytes:
+            flow._billing_pa_store_content(content_bytes)
+        cron = self.env.ref("billing_fr_compliance.ir_cron_billing_pa_send", False)
+        if cron:
+            cron.sudo()._trigger()
+        return flow.with_env(self.env)
+
+    def _billing_pa_store_content(self, content):
+        self.ensure_one()
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": self.file_name,
+                    "raw": content,
+                    "res_model": self._name,
+                    "res_id": self.id,
+                }
+            )
+        )
+        self.write({"attachment_id": attachment.id, "sha256": afnor_client.sha256_hex(content)})
+
+    # ------------------------------------------------------------------ the queue
+    @api.model
+    def _cron_billing_pa_send(self, limit=1000, chunk=50):
+        """Scheduled action: send what is due, ``chunk`` flows per transaction.
+
+        With OCA queue_job (unless the system parameter
+        ``billing_fr_compliance.pa_use_queue_job`` is ``0``), enqueues one job per ``chunk``
+        due flows instead, which the job runner spreads over the workers and nodes. Either
+        way a flow is locked (``FOR UPDATE SKIP LOCKED``) by the worker that sends it."""
+        if self._billing_pa_use_jobs():
+            return self._billing_pa_enqueue_jobs(limit, chunk)
+        done = 0
+        while done < limit:
+            flows = self._billing_pa_lock_due(min(chunk, limit - done))
+            if not flows:
+                break
+            flows._billing_pa_process()
+            done += len(flows)
+        return done
+
+    @api.model
+    def _billing_pa_use_jobs(self):
+        param = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("billing_fr_compliance.pa_use_queue_job")
+        )
+        return "queue.job" in self.env and hasattr(self, "with_delay") and param != "0"
+
+    @api.model
+    def _billing_pa_enqueue_jobs(self, limit, chunk):
+        # queue_job is optional: imported only when installed
+        from odoo.addons.queue_job.job import identity_exact
+
+        ids = [row[0] for row in self.env.execute_query(self._billing_pa_due_query(limit))]
+        jobs = 0
+        for start in range(0, len(ids), chunk):
+            flows = self.browse(ids[start : start + chunk])
+            flows.with_delay(
+                description=_("E-invoicing: send %(count)s flows", count=len(flows)),
+                identity_key=identity_exact,
+            )._billing_pa_send_job()
+            jobs += 1
+        return jobs
+
+    def _billing_pa_send_job(self):
+        """Queue job: send those of ``self`` still due (another worker may have sent some)."""
+        flows = self._billing_pa_lock_due(len(self), ids=self.ids)
+        flows._billing_pa_process()
+        return _("%(count)s flows processed", count=len(flows))
+
+    @api.model
+    def _billing_pa_due_query(self, limit, ids=None, lock=False):
+        return SQL(
+            """
+            SELECT f.id FROM billing_pa_flow f
+              JOIN billing_pa_platform p ON p.id = f.platform_id
+             WHERE f.state = 'to_send' AND p.state = 'ok' AND p.active
+               AND (f.next_attempt_date IS NULL OR f.next_attempt_date <= %s)
+               %s
+             ORDER BY f.next_attempt_date NULLS FIRST, f.id
+             LIMIT %s
+             %s
+            """,
+            fields.Datetime.now(),
+            SQL("AND f.id IN %s", tuple(ids)) if ids else SQL(),
+            limit,
+            SQL("FOR UPDATE OF f SKIP LOCKED") if lock else SQL(),
+        )
+
+    @api.model
+    def _billing_pa_lock_due(self, limit, ids=None):
+        """Due flows of running platforms, locked (two workers never take the same flow)."""
+        self.env.flush_all()
+        rows = self.env.execute_query(self._billing_pa_due_query(limit, ids=ids, lock=True))
+        return self.browse([row[0] for row in rows])
+
+    def _billing_pa_process(self):
+        """Send ``self`` (locked): the attempt is counted and the flows leased before any
+        call, and committed; after a crash between a call and the commit of its result, the
+        next attempt sees the earlier one and asks the platform for the trackingId first."""
+        self.env.execute_query(
+            SQL(
+                "UPDATE billing_pa_flow SET attempts = COALESCE(attempts, 0) + 1, "
+                "next_attempt_date = %s WHERE id IN %s",
+                fields.Datetime.now() + timedelta(seconds=LEASE),
+                tuple(self.ids),
+            )
+        )
+        self.invalidate_recordset(["attempts", "next_attempt_date"])
+        self._billing_pa_commit()
+        self._billing_pa_send()
+        self._billing_pa_commit()
+
+    def _billing_pa_commit(self):
+        # a batch commits between chunks (it resumes from the flows' state); never in a test
+        if not getattr(threading.current_thread(), "testing", False):
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _billing_pa_send(self):
+        """Send each flow of ``self`` (locked by the caller)."""
+        clients = {}
+        for flow in self:
+            platform = flow.platform_id
+            if platform.state != "ok":  # stopped by an earlier flow of this chunk
+                flow.write({"attempts": max(flow.attempts - 1, 0), "next_attempt_date": False})
+                continue
+            if platform not in clients:
+                clients[platform] = platform._billing_pa_client()
+            flow._billing_pa_send_one(clients[platform])
+
+    def _billing_pa_send_one(self, client):
+        self.ensure_one()
+        if not self.attachment_id:
+            content = self.move_id._billing_pa_invoice_content(self)
+            if content is None:
+                return
+            self._billing_pa_store_content(content)
+        content = self.attachment_id.raw
+        try:
+            answer = None
+            if self.attempts > 1:
+                # an earlier attempt may have reached the platform (crash or time-out before
+                # our commit): the trackingId tells whether it holds the flow already
+                answer = client.find_flow_by_tracking_id(self.tracking_id)
+            if answer is None:
+                info = afnor_client.build_flow_info(
+                    self.tracking_id,
+                    self.file_name,
+                    content,
+                    self.flow_syntax,
+                    self.processing_rule or None,
+                    self.flow_profile or None,
+                )
+                answer = client.send_flow(self.file_name, content, info)
+        except afnor_client.AfnorAuthError as error:
+            # not the flow's fault: it waits, due again, for the platform to be resumed
+            self.write({"attempts": max(self.attempts - 1, 0), "next_attempt_date": False})
+            self.platform_id._billing_pa_stop(error)
+            return
+        except afnor_client.AfnorRetryableError as error:
+            delay = error.retry_after or min(60 * 2 ** min(self.attempts, 12), BACKOFF_MAX)
+            self.write(
+                {
+                    "error_code": error.code or str(error.status or "network"),
+                    "error_message": str(error),
+                    "next_attempt_date": fields.Datetime.now() + timedelta(seconds=delay),
+                }
+            )
+            return
+        except afnor_client.AfnorRejectedError as error:
+            self.write(
+                {
+                    "state": "error",
+                    "error_code": error.code or str(error.status),
+                    "error_message": error.platform_message or str(error),
+                }
+            )
+            return
+        self.write(
+            {
+                "state": "sent",
+                "platform_flow_id": answer.get("flowId"),
+                "sent_date": fields.Datetime.now(),
+                "error_code": False,
+                "error_message": False,
+                "next_attempt_date": False,
+            }
+        )
+
+    def action_retry(self):
+        self.filtered(lambda f: f.state == "error").write(
+            {"state": "to_send", "next_attempt_date": False}
+        )
+        self.env.ref("billing_fr_compliance.ir_cron_billing_pa_send")._trigger()

@@ -1,0 +1,350 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Sending invoices to an approved platform (PA) through the queue, against the local
+platform (Prism serving the AFNOR OpenAPI files; every exchange validated by openapi-core)."""
+
+import hashlib
+from unittest.mock import patch
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, tagged
+
+from .afnor_prism import NOT_INSTALLED, ValidatingSession, prism_urls
+from .common import BillingFrCommon
+
+
+class BillingPaCase(BillingFrCommon):
+    """A French company with a platform served by Prism; the client's session validates
+    every exchange against the OpenAPI files."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.urls = prism_urls()
+        if not cls.urls:
+            cls.skipTest(cls, NOT_INSTALLED)
+        # the queue is tested in one transaction; test_queue_jobs switches queue_job on
+        cls.env["ir.config_parameter"].sudo().set_param(
+            "billing_fr_compliance.pa_use_queue_job", "0"
+        )
+        cls.platform = cls.env["billing.pa.platform"].create(
+            {
+                "name": "PA test",
+                "company_id": cls.company.id,
+                "flow_url": cls.urls["flow"],
+                "directory_url": cls.urls["directory"],
+                "bearer_token": "token-of-the-tests",
+                "organization_id": "ORG-1",
+            }
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.session = ValidatingSession(self.urls)
+        patcher = patch.object(
+            type(self.env["billing.pa.platform"]),
+            "_billing_pa_session",
+            lambda platform: self.session,
+        )
+        patcher.start()
+        self.addCleanup(patcher.stop)
+
+    def _invoice(self, partner=None, company=None):
+        move_form = Form(
+            self.env["account.move"]
+            .with_company(company or self.company)
+            .with_context(default_move_type="out_invoice")
+        )
+        move_form.partner_id = partner or self.customer
+        move_form.invoice_date = self.invoice_date
+        with move_form.invoice_line_ids.new() as line:
+            line.product_id = self.service
+        invoice = move_form.save()
+        invoice.action_post()
+        return invoice
+
+    def _send_queue(self):
+        return self.env["billing.pa.flow"]._cron_billing_pa_send()
+
+
+@tagged("post_install", "-at_install")
+class TestBillingPa(BillingPaCase):
+    def test_test_connection(self):
+        action = self.platform.action_test_connection()
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertEqual([e[1] for e in self.session.log], ["/v1/healthcheck"] * 2)
+
+    def test_posted_invoice_is_sent(self):
+        invoice = self._invoice()
+        self.assertEqual(invoice.billing_pa_send_state, "to_send")
+        flow = invoice.billing_pa_flow_id
+        self.assertEqual(flow.processing_rule, "B2B")
+        self._send_queue()
+        self.assertEqual(invoice.billing_pa_send_state, "sent")
+        self.assertTrue(flow.sent_date)
+        self.assertEqual(flow.sha256, hashlib.sha256(flow.attachment_id.raw).hexdigest())
+        self.assertIn(b"CrossIndustryInvoice", flow.attachment_id.raw)
+        self.assertEqual([e[:3] for e in self.session.log], [("POST", "/v1/flows", 202)])
+        # a sent invoice is never sent again
+        invoice.action_billing_pa_send()
+        self.assertEqual(self._send_queue(), 0)
+        self.assertEqual(len(invoice.billing_pa_flow_ids), 1)
+
+    def test_secrets_for_billing_managers_only(self):
+        clerk = self.env["res.users"].create(
+            {
+                "name": "Billing clerk",
+                "login": "billing_pa_clerk",
+                "company_id": self.company.id,
+                "company_ids": [Command.set(self.company.ids)],
+                "groups_id": [Command.set(self.env.ref("account.group_account_invoice").ids)],
+            }
+        )
+        platform = self.platform.with_user(clerk)
+        self.assertEqual(platform.name, "PA test")
+        with self.assertRaises(AccessError):
+            platform.read(["client_secret"])
+        with self.assertRaises(AccessError):
+            platform.read(["bearer_token"])
+        with self.assertRaises(AccessError):
+            platform.write({"flow_url": "http://elsewhere"})
+
+    def test_credit_note_is_sent(self):
+        invoice = self._invoice()
+        wizard = Form(
+            self.env["account.move.reversal"].with_context(
+                active_model="account.move", active_ids=invoice.ids
+            )
+        )
+        wizard.reason = "Marchandise abîmée"
+        wizard.journal_id = invoice.journal_id
+        action = wizard.save().refund_moves()
+        refund = self.env["account.move"].browse(action["res_id"])
+        self.assertFalse(refund.billing_pa_send_state)  # a draft is not sent
+        refund.action_post()
+        self.assertEqual(refund.billing_pa_send_state, "to_send")
+        self._send_queue()
+        self.assertEqual((invoice + refund).mapped("billing_pa_send_state"), ["sent", "sent"])
+        self.assertIn(
+            b"<ram:TypeCode>381</ram:TypeCode>", refund.billing_pa_flow_id.attachment_id.raw
+        )
+
+    def test_b2c_rule(self):
+        invoice = self._invoice(self.private)
+        self.assertEqual(invoice.billing_pa_flow_id.processing_rule, "B2C")
+
+    def test_429_then_202(self):
+        invoice = self._invoice()
+        flow = invoice.billing_pa_flow_id
+        self.session.prefer.append("code=429, dynamic=false")
+        self._send_queue()
+        self.assertEqual(flow.state, "to_send")
+        self.assertEqual(flow.error_code, "TOO_MANY_REQUESTS")
+        self.assertGreater(flow.next_attempt_date, fields.Datetime.now())
+        self.assertIn("retried automatically", invoice.billing_pa_error)
+        # not due yet: nothing is sent
+        self.assertEqual(self._send_queue(), 0)
+        flow.next_attempt_date = fields.Datetime.now()
+        self._send_queue()
+        self.assertEqual(flow.state, "sent")
+        # the second attempt looked the trackingId up before sending again
+        self.assertEqual(
+            [e[:3] for e in self.session.log],
+            [
+                ("POST", "/v1/flows", 429),
+                ("POST", "/v1/flows/search", 200),
+                ("POST", "/v1/flows", 202),
+            ],
+        )
+
+    def test_crash_between_sending_and_commit(self):
+        """The worker sends a flow, the platform takes it, then the worker dies before the
+        commit of the result. What the worker committed before the call (the attempt and
+        the lease) survives; the next run asks the platform for the trackingId before
+        sending anything."""
+        invoice = self._invoice()
+        flow = invoice.billing_pa_flow_id
+        Flow = type(self.env["billing.pa.flow"])
+        send = Flow._billing_pa_send
+
+        class Crash(Exception):
+            pass
+
+        def send_then_crash(flows):
+            send(flows)
+            flows.env.flush_all()  # the result reached the database, not its commit
+            raise Crash
+
+        commits = []
+
+        def commit(flows):  # the first commit (after the claim) becomes a savepoint
+            if not commits:
+                flows.env.cr.execute("SAVEPOINT billing_pa_crash")
+            commits.append(1)
+
+        crashed = False
+        # (not assertRaises: Odoo's rolls back to its own savepoint, before the "commit")
+        with (
+            patch.object(Flow, "_billing_pa_commit", commit),
+            patch.object(Flow, "_billing_pa_send", send_then_crash),
+        ):
+            try:
+                self._send_queue()
+            except Crash:
+                crashed = True
+        self.assertTrue(crashed)
+        self.env.cr.execute("ROLLBACK TO SAVEPOINT billing_pa_crash")
+        self.env.invalidate_all()
+        self.assertEqual(self.session.log[-1][:3], ("POST", "/v1/flows", 202))
+        self.assertEqual((flow.state, flow.attempts), ("to_send", 1))
+        self.assertGreater(flow.next_attempt_date, fields.Datetime.now())  # leased
+        self.assertEqual(self._send_queue(), 0)
+        flow.next_attempt_date = fields.Datetime.now()  # the lease is over
+        self.session.log.clear()
+        self._send_queue()
+        method, path, __, body = self.session.log[0]
+        self.assertEqual((method, path), ("POST", "/v1/flows/search"))
+        self.assertEqual(body["where"]["trackingId"], flow.tracking_id)
+        self.assertEqual((flow.state, flow.attempts), ("sent", 2))
+
+    def test_queue_jobs(self):
+        if "queue.job" not in self.env:
+            self.skipTest("OCA queue_job is not installed")
+        self.env["ir.config_parameter"].sudo().set_param(
+            "billing_fr_compliance.pa_use_queue_job", "1"
+        )
+        invoices = self._invoice() + self._invoice() + self._invoice()
+        Flow = self.env["billing.pa.flow"]
+        self.assertEqual(Flow._cron_billing_pa_send(chunk=2), 2)  # two jobs
+        self.assertEqual(Flow._cron_billing_pa_send(chunk=2), 2)  # the same, not twice
+        jobs = self.env["queue.job"].sudo().search([("method_name", "=", "_billing_pa_send_job")])
+        self.assertEqual(len(jobs), 2)
+        self.assertEqual(set(invoices.mapped("billing_pa_send_state")), {"to_send"})
+        from odoo.addons.queue_job.job import Job
+
+        for record in jobs:  # what the job runner does
+            job = Job.load(self.env, record.uuid)
+            job.set_started()
+            job.perform()
+            job.set_done()
+            job.store()
+        self.assertEqual(set(invoices.mapped("billing_pa_send_state")), {"sent"})
+
+    def test_rejected_shows_what_to_fix(self):
+        invoice = self._invoice()
+        self.session.prefer.append("code=422, dynamic=false")
+        self._send_queue()
+        self.assertEqual(invoice.billing_pa_send_state, "error")
+        self.assertIn("UNPROCESSABLE_ENTITY", invoice.billing_pa_error)
+        self.assertIn("Send to platform", invoice.billing_pa_error)
+        # not retried
+        self.assertEqual(self._send_queue(), 0)
+        # the user fixes and sends again: a new flow
+        invoice.action_billing_pa_send()
+        self.assertEqual(invoice.billing_pa_send_state, "to_send")
+        self.assertEqual(len(invoice.billing_pa_flow_ids), 2)
+
+    def test_401_stops_the_platform_with_one_activity(self):
+        invoices = self._invoice() + self._invoice()
+        self.session.prefer.extend(["code=401"] * 5)
+        self._send_queue()
+        self.assertEqual(self.platform.state, "stopped")
+        self.assertEqual(len(self.platform.activity_ids), 1)
+        self.assertEqual(set(invoices.mapped("billing_pa_send_state")), {"to_send"})
+        self.assertEqual(len(self.session.log), 1)  # one call, then the queue stopped
+        self.platform.action_resume()
+        self.session.prefer.clear()
+        self._send_queue()
+        self.assertEqual(set(invoices.mapped("billing_pa_send_state")), {"sent"})
+
+    def test_two_companies_two_platforms(self):
+        company_b = self.env["res.company"].create(
+            {"name": "Second SAS", "country_id": self.env.ref("base.fr").id}
+        )
+        platform_b = self.env["billing.pa.platform"].create(
+            {
+                "name": "PA B",
+                "company_id": company_b.id,
+                "flow_url": self.urls["flow"],
+                "bearer_token": "other-token",
+            }
+        )
+        invoice = self._invoice()
+        flow_b = self.env["billing.pa.flow"].create(
+            {
+                "platform_id": platform_b.id,
+                "company_id": company_b.id,
+                "flow_type": "lifecycle",
+                "file_name": "status.xml",
+                "flow_syntax": "CDAR",
+            }
+        )
+        flow_b._billing_pa_store_content(b"<status/>")
+        self.assertEqual(invoice.billing_pa_flow_id.platform_id, self.platform)
+        self.assertEqual(self._send_queue(), 2)
+        self.assertEqual(invoice.billing_pa_send_state, "sent")
+        self.assertEqual(flow_b.state, "sent")
+        # a 401 on one platform does not stop the other's
+        platform_b.action_resume()
+        with self.assertRaises(ValidationError):
+            self.env["billing.pa.platform"].create(
+                {"name": "PA 2", "company_id": self.company.id, "flow_url": "http://x"}
+            )
+
+    def test_no_platform_no_flow(self):
+        self.platform.active = False
+        invoice = self._invoice()
+        self.assertFalse(invoice.billing_pa_send_state)
+        with self.assertRaises(UserError):
+            invoice.action_billing_pa_send()
+        self.platform.active = True
+
+    def test_poll_lifecycle_keeps_the_cursor_without_the_hook(self):
+        handled = self.platform._billing_pa_poll_lifecycle()
+        self.assertTrue(self.platform.last_poll_date)
+        self.assertEqual(self.session.log[0][:3], ("POST", "/v1/flows/search", 200))
+        if not hasattr(self.env["account.move"], "_billing_pa_record_cdar"):
+            self.assertFalse(self.platform.lifecycle_cursor)
+        self.assertGreaterEqual(handled, 0)
+        self.assertEqual(self.session.log[0][3]["where"]["flowType"], ["CustomerInvoiceLC"])
+
+
+@tagged("post_install", "-at_install")
+class TestBillingPaDirectory(BillingPaCase):
+    """The PA directory on the customer, BT-49 and the public-sector requirements."""
+
+    def test_lookup_fills_the_partner_and_bt49(self):
+        partner = self.customer
+        partner.write({"vat": False, "siren": "702042755"})  # the SIREN of the spec's examples
+        # the spec's own example answer (a public entity with a routing code)
+        self.session.prefer.append("code=200, dynamic=false")
+        partner.action_billing_pa_lookup()
+        method, path, __, body = self.session.log[-1]
+        self.assertEqual((method, path), ("POST", "/v1/directory-line/search"))
+        self.assertEqual(body["filters"]["siren"]["value"], "702042755")
+        self.assertEqual(partner.billing_pa_address, "702042755_70204275500240_dcsc456sdcsdcs556")
+        self.assertTrue(partner.billing_pa_directory_date)
+        self.assertTrue(partner.billing_pa_public)
+        self.assertTrue(partner.billing_pa_requires_commitment)
+        # a public buyer that requires its commitment number: refused at posting
+        with self.assertRaisesRegex(UserError, "commitment number"):
+            self._invoice(partner)
+        move_form = Form(self.env["account.move"].with_context(default_move_type="out_invoice"))
+        move_form.partner_id = partner
+        move_form.invoice_date = self.invoice_date
+        move_form.ref = "EJ-2026-042"
+        with move_form.invoice_line_ids.new() as line:
+            line.product_id = self.service
+        invoice = move_form.save()
+        invoice.action_post()
+        xml, messages = invoice._fr_facturx_build(force=True)
+        self.assertEqual(messages, [])  # XSD, EN16931 and BR-FR: no fired rule
+        self.assertIn(
+            b'<ram:URIID schemeID="0225">702042755_70204275500240_dcsc456sdcsdcs556</ram:URIID>',
+            xml,
+        )
+
+    def test_lookup_not_in_directory(self):
+        with self.assertRaisesRegex(UserError, "not in the e-invoicing directory"):
+            # Prism's generated lines are other companies': this SIREN is not found
+            self.customer.action_billing_pa_lookup()

@@ -1,0 +1,192 @@
+#!/usr/bin/env python3
+"""Sending N invoices to the local platform (PA) and polling N lifecycle statuses.
+
+Creates a French company (French chart of accounts), a complete customer, a platform
+pointing at Prism (the AFNOR XP Z12-013 OpenAPI files served on localhost, started here
+when tests/run did not export its URLs) and N draft invoices, then measures in one
+transaction, rolled back at the end:
+
+1. Odoo's own flow as the reference: posting the invoices (``action_post``), which also
+   queues one flow per invoice (our share is measured apart: queries of the enqueue);
+2. the queue: ``billing.pa.flow._cron_billing_pa_send`` sends every flow (the EN16931 XML
+   built and validated, then ``POST /v1/flows``), chunks of 50;
+3. the lifecycle polling: ``POST /v1/flows/search`` pages of 100 with the cursor, until N
+   flows were listed (downloading and recording each CDAR is the pacdar helper's
+   ``_billing_pa_record_cdar``, measured with it when installed).
+
+It prints time and SQL queries per invoice for each step and the ratio of sending to
+Odoo's posting. HTTP goes to Prism on localhost: its answer time is part of the figures.
+
+Usage (a database where billing_fr_compliance is installed, e.g. kept by tests/run --keep-db):
+    tests/bench/billing_pa_send.py --db paclient_bench [--count 1000]
+"""
+
+import argparse
+import importlib.util
+import os
+import sys
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CHUNK = 50
+
+
+def load_prism():
+    path = os.path.join(ROOT, "billing_fr_compliance", "tests", "afnor_prism.py")
+    spec = importlib.util.spec_from_file_location("afnor_prism", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--count", type=int, default=1000, help="invoices and statuses")
+    args = parser.parse_args()
+
+    urls = load_prism().prism_urls()
+    if not urls:
+        print("Prism is not installed (var/prism, see .ci/run): nothing to measure")
+        return 1
+
+    import odoo
+    from odoo import Command, api
+    from odoo.tools import config
+
+    odoo_root = os.path.dirname(os.path.dirname(odoo.__file__))
+    config.parse_config(
+        [
+            "-d",
+            args.db,
+            "--addons-path",
+            f"{odoo_root}/odoo/addons,{odoo_root}/addons,{ROOT}",
+            "--log-level",
+            "warn",
+        ]
+    )
+    # the queue commits between chunks; here everything stays in one transaction
+    threading.current_thread().testing = True
+    registry = odoo.modules.registry.Registry(args.db)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+        company = env["res.company"].create(
+            {
+                "name": "Bench Atelier SAS",
+                "country_id": env.ref("base.fr").id,
+                "street": "12 rue de la République",
+                "zip": "69002",
+                "city": "Lyon",
+                "siren": "820419653",
+                "vat": "FR80820419653",
+                "fr_legal_form": "SAS",
+                "fr_share_capital": 50000,
+                "fr_rcs_kind": "rcs",
+                "fr_rcs_city": "Lyon",
+            }
+        )
+        env = env(context={"allowed_company_ids": [company.id]})
+        env["account.chart.template"].try_loading("fr", company, install_demo=False)
+        env["ir.config_parameter"].set_param("billing_fr_compliance.pa_use_queue_job", "0")
+        platform = env["billing.pa.platform"].create(
+            {
+                "name": "Bench PA",
+                "company_id": company.id,
+                "flow_url": urls["flow"],
+                "directory_url": urls["directory"],
+                "bearer_token": "bench",
+            }
+        )
+        customer = env["res.partner"].create(
+            {
+                "name": "Bâtiments Martin SARL",
+                "is_company": True,
+                "street": "4 avenue Jean Jaurès",
+                "zip": "75019",
+                "city": "Paris",
+                "country_id": env.ref("base.fr").id,
+                "siren": "552081317",
+                "vat": "FR03552081317",
+                "email": "factures@martin.example",
+                "property_payment_term_id": env.ref("account.account_payment_term_30days").id,
+            }
+        )
+        tax = env["account.chart.template"].ref("tva_normale")
+        product = env["product.product"].create(
+            {"name": "Rénovation", "type": "service", "taxes_id": [Command.set(tax.ids)]}
+        )
+        moves = env["account.move"].create(
+            [
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": customer.id,
+                    "invoice_date": "2026-03-10",
+                    "invoice_line_ids": [
+                        Command.create({"product_id": product.id, "quantity": 2, "price_unit": 80})
+                    ],
+                }
+                for __ in range(args.count + CHUNK)
+            ]
+        )
+        env.flush_all()
+        moves[:CHUNK].action_post()  # warm-up, not counted
+        env["billing.pa.flow"]._cron_billing_pa_send(limit=CHUNK)
+        moves = moves[CHUNK:]
+        count = len(moves)
+
+        def measure(step):
+            env.flush_all()
+            env.invalidate_all()
+            queries = cr.sql_log_count
+            start = time.perf_counter()
+            result = step()
+            env.flush_all()
+            return result, time.perf_counter() - start, cr.sql_log_count - queries
+
+        post_time = post_queries = 0.0
+        for start_index in range(0, count, CHUNK):
+            chunk = moves[start_index : start_index + CHUNK]
+            __, seconds, queries = measure(chunk.action_post)
+            post_time += seconds
+            post_queries += queries
+        flows = moves.billing_pa_flow_id
+        sent, send_time, send_queries = measure(
+            lambda: env["billing.pa.flow"]._cron_billing_pa_send(limit=count, chunk=CHUNK)
+        )
+        states = {state: flows.filtered(lambda f, s=state: f.state == s) for state in ("sent",)}
+        client = platform._billing_pa_client()
+
+        def poll():
+            listed, cursor, pages = 0, None, 0
+            while listed < count and pages < count:
+                results, cursor = client.search_lifecycle_flows(cursor=cursor)
+                listed += len(results)
+                pages += 1
+            return listed, pages
+
+        (listed, pages), poll_time, poll_queries = measure(poll)
+        recorded = hasattr(env["account.move"], "_billing_pa_record_cdar")
+
+        print(f"invoices: {count}, flows queued: {len(flows)}, sent: {len(states['sent'])}")
+        print(
+            f"Odoo posting (with the enqueue): {post_time / count * 1000:.1f} ms/invoice, "
+            f"{post_queries / count:.1f} queries/invoice"
+        )
+        print(
+            f"sending (XML built and checked, POST): {send_time / count * 1000:.1f} ms/invoice, "
+            f"{send_queries / count:.1f} queries/invoice (ratio to posting "
+            f"{send_time / post_time:.2f})"
+        )
+        print(
+            f"polling: {listed} statuses listed in {pages} pages, "
+            f"{poll_time / max(listed, 1) * 1000:.2f} ms/status, "
+            f"{poll_queries / max(listed, 1):.2f} queries/status"
+            + ("" if recorded else " (recording the CDARs comes with the pacdar helper)")
+        )
+        cr.rollback()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
