@@ -256,7 +256,8 @@ class AccountMove(models.Model):
 
     def _billing_pa_can_emit(self):
         """Customer invoices and credit notes of a French company, posted, to a French
-        professional customer with a SIREN: the invoices exchanged through a platform."""
+        professional customer with a SIREN, that went through a platform (they have an
+        invoice flow, to send or sent): the invoices exchanged through a platform."""
         self.ensure_one()
         return (
             self.state == "posted"
@@ -264,6 +265,7 @@ class AccountMove(models.Model):
             and self.company_id._fr_is_french()
             and bool(self.company_id.siren)
             and bool(self.commercial_partner_id.siren)
+            and self.billing_pa_send_state in ("to_send", "sent")
         )
 
     def _billing_pa_vat_on_receipts_lines(self):

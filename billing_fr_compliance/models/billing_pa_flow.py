@@ -121,6 +121,9 @@ class BillingPaFlow(models.Model):
         ``billing_fr_compliance.pa_use_queue_job`` is ``0``), enqueues one job per ``chunk``
         due flows instead, which the job runner spreads over the workers and nodes. Either
         way a flow is locked (``FOR UPDATE SKIP LOCKED``) by the worker that sends it."""
+        # the lifecycle statuses still waiting for a running platform (emitted while their
+        # company had none or it was stopped) join the queue first
+        self.env["billing.pa.status"]._billing_pa_enqueue_all_waiting(limit=limit)
         if self._billing_pa_use_jobs():
             return self._billing_pa_enqueue_jobs(limit, chunk)
         done = 0

@@ -78,6 +78,27 @@ class BillingPaPlatform(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        platforms = super().create(vals_list)
+        platforms._billing_pa_enqueue_waiting_statuses()
+        return platforms
+
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("state") == "ok" or vals.get("active"):
+            self._billing_pa_enqueue_waiting_statuses()
+        return res
+
+    def _billing_pa_enqueue_waiting_statuses(self):
+        """The lifecycle statuses we emitted while the company had no running platform are
+        queued once it has one (a new platform, resumed or unarchived)."""
+        running = self.filtered(lambda p: p.active and p.state == "ok")
+        if running:
+            self.env["billing.pa.status"]._billing_pa_enqueue_all_waiting(
+                companies=running.company_id
+            )
+
     # ------------------------------------------------------------------ actions
     def action_test_connection(self):
         self.ensure_one()

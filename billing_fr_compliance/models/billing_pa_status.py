@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
+from odoo.tools import SQL
 
 
 class BillingPaStatus(models.Model):
@@ -178,18 +179,25 @@ class BillingPaStatus(models.Model):
         return self.move_id._get_records_action() if self.move_id else False
 
     def _billing_pa_enqueue_waiting(self):
-        """Queue the statuses we emitted that wait for the platform queue (billing.pa.flow,
-        when that model is installed), each once. Returns the statuses queued."""
+        """Queue the statuses we emitted that wait for the platform (billing.pa.flow), each
+        once. A status waits while its company has no running platform (none, archived or
+        stopped); it is queued when the company gets one or its platform resumes, and by the
+        send cron. Returns the statuses queued."""
         waiting = self.filtered(lambda s: s.direction == "out" and s.send_state == "waiting")
         if not waiting or "billing.pa.flow" not in self.env:
             return self.browse()
         flows = self.env["billing.pa.flow"].sudo()
-        Platform = self.env["billing.pa.platform"].sudo()
+        running = (
+            self.env["billing.pa.platform"]
+            .sudo()
+            .search([("company_id", "in", waiting.company_id.ids), ("state", "=", "ok")])
+            .company_id
+        )
+        queued = self.browse()
         for status in waiting:
             if not status.attachment_id or not status.move_id:
                 continue
-            # a company without a platform keeps its statuses waiting until it has one
-            if not Platform.search_count([("company_id", "=", status.company_id.id)], limit=1):
+            if status.company_id not in running:
                 continue
             flows._billing_pa_enqueue(
                 status.move_id,
@@ -198,8 +206,37 @@ class BillingPaStatus(models.Model):
                 status.attachment_id.raw,
                 "CDAR",
             )
-            status.send_state = "queued"
-        return waiting.filtered(lambda s: s.send_state == "queued")
+            queued |= status
+        queued.sudo().send_state = "queued"
+        return queued
+
+    @api.model
+    def _billing_pa_enqueue_all_waiting(self, limit=1000, companies=None):
+        """Queue the waiting statuses of the companies with a running platform (of
+        ``companies`` when given), at most ``limit``; the rows are locked (``FOR UPDATE SKIP
+        LOCKED``) so that two workers never queue the same status twice. Safe to rerun."""
+        if "billing.pa.flow" not in self.env:
+            return self.browse()
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT s.id FROM billing_pa_status s
+                 WHERE s.direction = 'out' AND s.send_state = 'waiting'
+                   AND s.move_id IS NOT NULL AND s.attachment_id IS NOT NULL
+                   AND EXISTS (SELECT 1 FROM billing_pa_platform p
+                                WHERE p.company_id = s.company_id
+                                  AND p.active AND p.state = 'ok')
+                   %s
+                 ORDER BY s.id
+                 LIMIT %s
+                 FOR UPDATE OF s SKIP LOCKED
+                """,
+                SQL("AND s.company_id IN %s", tuple(companies.ids)) if companies else SQL(),
+                limit,
+            )
+        )
+        return self.sudo().browse([row[0] for row in rows])._billing_pa_enqueue_waiting()
 
     @api.model
     def _billing_pa_key(self, status_data, xml_sha):

@@ -7,17 +7,40 @@ from odoo.tests import Form, tagged
 from odoo.tools.misc import file_path
 
 from ..tools import cdar
+from .afnor_prism import prism_urls
 from .common import BillingFrCommon
 
 EXAMPLES = "billing_fr_compliance/tests/data/cdar/xp_z12_014_annexe_b_v1.2"
 
 
 class BillingPaStatusCommon(BillingFrCommon):
-    """A posted French invoice and CDARs about it, as the platform would send them."""
+    """A posted French invoice and CDARs about it, as the platform would send them.
+
+    With ``with_platform``, the company has a platform (the seller's own statuses are only
+    for invoices that went through one): posting queues the invoice flow, no HTTP call."""
+
+    with_platform = False
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.platform = cls.env["billing.pa.platform"]
+        if cls.with_platform:
+            # the local platform of the PA tests (Prism); these tests only queue, so without
+            # Prism an address nothing listens on does as well
+            urls = prism_urls() or {
+                "flow": "http://127.0.0.1:9/flow",
+                "directory": "http://127.0.0.1:9/directory",
+            }
+            cls.platform = cls.platform.create(
+                {
+                    "name": "PA test",
+                    "company_id": cls.company.id,
+                    "flow_url": urls["flow"],
+                    "directory_url": urls["directory"],
+                    "bearer_token": "token-of-the-tests",
+                }
+            )
         cls.invoice = cls.init_invoice(
             "out_invoice",
             partner=cls.customer,

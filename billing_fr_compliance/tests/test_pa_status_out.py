@@ -4,21 +4,28 @@ from odoo.exceptions import UserError
 from odoo.tests import Form, new_test_user, tagged
 
 from ..tools import cdar
+from .test_billing_pa import BillingPaCase
 from .test_pa_status import BillingPaStatusCommon
+
+
+def register_payment(invoice, amount=None):
+    """Register a payment from the invoice, as the Register Payment button does."""
+    wizard = Form(
+        invoice.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        )
+    )
+    if amount is not None:
+        wizard.amount = amount
+    wizard.save().action_create_payments()
 
 
 @tagged("post_install", "-at_install")
 class TestPaStatusOut(BillingPaStatusCommon):
+    with_platform = True
+
     def _pay(self, invoice, amount=None):
-        """Register a payment from the invoice, as the Register Payment button does."""
-        wizard = Form(
-            self.env["account.payment.register"].with_context(
-                active_model="account.move", active_ids=invoice.ids
-            )
-        )
-        if amount is not None:
-            wizard.amount = amount
-        wizard.save().action_create_payments()
+        register_payment(invoice, amount)
 
     def _emitted(self, invoice, code="212"):
         return invoice.billing_pa_status_ids.filtered(
@@ -36,7 +43,13 @@ class TestPaStatusOut(BillingPaStatusCommon):
         self.assertEqual(
             status.amounts, [{"rate": 10.0, "amount": self.invoice.amount_total, "currency": "EUR"}]
         )
-        self.assertEqual(status.send_state, "waiting")  # no platform configured
+        # queued for the platform: one lifecycle flow carrying this very CDAR
+        self.assertEqual(status.send_state, "queued")
+        flow = self.invoice.billing_pa_flow_ids.filtered(lambda f: f.flow_type == "lifecycle")
+        self.assertEqual(len(flow), 1)
+        self.assertEqual((flow.state, flow.flow_syntax), ("to_send", "CDAR"))
+        self.assertEqual(flow.platform_id, self.platform)
+        self.assertEqual(flow.attachment_id.raw, status.attachment_id.raw)
         # the CDAR that leaves: XSD and BR-FR-CDV, zero fired rules
         xml = status.attachment_id.raw
         self.assertEqual(cdar.check(xml), [])
@@ -56,6 +69,26 @@ class TestPaStatusOut(BillingPaStatusCommon):
         )
         self.assertEqual(len(message), 1)
         self.assertIn("10 %", message.body)
+
+    def test_company_without_platform_emits_none(self):
+        """The seller's own statuses are for invoices that went through a platform: a
+        French invoice of a company without platform, paid, emits no 212."""
+        self.platform.active = False
+        invoice = self.init_invoice(
+            "out_invoice",
+            partner=self.customer,
+            invoice_date=self.invoice_date,
+            products=self.service,
+            post=True,
+        )
+        self.assertFalse(invoice.billing_pa_send_state)
+        self._pay(invoice)
+        self.assertEqual(invoice.payment_state, invoice._get_invoice_in_payment_state())
+        self.assertFalse(invoice.billing_pa_status_ids)
+        self.assertFalse(invoice.billing_pa_flow_ids)
+        # the invoice of the same company sent before, paid now, still reports its payment
+        self._pay(self.invoice)
+        self.assertEqual(self._emitted(self.invoice).code, "212")
 
     def test_partial_payments_report_each_payment(self):
         total = self.invoice.amount_total
@@ -252,3 +285,80 @@ class TestPaStatusOut(BillingPaStatusCommon):
         self.assertIn("Payment cancelled", cancelled.reason)
         self.assertEqual(cdar.check(cancelled.attachment_id.raw), [])
         self.assertFalse(cancelled.partial_reconcile_id)
+
+
+@tagged("post_install", "-at_install")
+class TestPaStatusWaiting(BillingPaCase):
+    """A status we emit while the company has no running platform waits; it is queued when
+    the company gets one or its platform resumes, and by the send cron, then sent."""
+
+    def _stopped_platform_and_a_waiting_212(self):
+        """An invoice queued for the platform, which refuses our credentials (401: the
+        queue stops it); the invoice is paid meanwhile: its 212 waits."""
+        invoice = self._invoice()
+        self.session.prefer.append("code=401")
+        self._send_queue()
+        self.assertEqual(self.platform.state, "stopped")
+        register_payment(invoice)
+        status = invoice.billing_pa_status_ids.filtered(lambda s: s.code == "212")
+        self.assertEqual((status.direction, status.send_state), ("out", "waiting"))
+        self.assertFalse(self._lifecycle_flows(invoice))
+        return invoice, status
+
+    def _lifecycle_flows(self, invoice):
+        return invoice.billing_pa_flow_ids.filtered(lambda f: f.flow_type == "lifecycle")
+
+    def test_queued_when_the_platform_resumes(self):
+        invoice, status = self._stopped_platform_and_a_waiting_212()
+        # the cron leaves it waiting while the platform is stopped, and calls nobody
+        self.assertEqual(self._send_queue(), 0)
+        self.assertEqual(status.send_state, "waiting")
+        self.assertEqual(len(self.session.log), 1)
+        self.platform.action_resume()
+        self.assertEqual(status.send_state, "queued")
+        flow = self._lifecycle_flows(invoice)
+        self.assertEqual((flow.state, flow.flow_syntax), ("to_send", "CDAR"))
+        self.assertEqual(flow.attachment_id.raw, status.attachment_id.raw)
+        # both sent by the cron, each request valid against the spec
+        self.assertEqual(self._send_queue(), 2)
+        self.assertEqual((flow.state, invoice.billing_pa_send_state), ("sent", "sent"))
+        self.assertEqual([e[:3] for e in self.session.log[1:]], [("POST", "/v1/flows", 202)] * 2)
+        # safe to rerun: queued once
+        self.platform.action_resume()
+        self._send_queue()
+        self.assertEqual(len(self._lifecycle_flows(invoice)), 1)
+
+    def test_queued_when_the_company_gets_a_platform(self):
+        invoice = self._invoice()
+        self.platform.active = False  # the company has no platform any more
+        register_payment(invoice)
+        status = invoice.billing_pa_status_ids.filtered(lambda s: s.code == "212")
+        self.assertEqual(status.send_state, "waiting")
+        self.assertEqual(self._send_queue(), 0)
+        self.assertEqual(status.send_state, "waiting")
+        platform = self.env["billing.pa.platform"].create(
+            {
+                "name": "New PA",
+                "company_id": self.company.id,
+                "flow_url": self.urls["flow"],
+                "bearer_token": "token-of-the-new-platform",
+            }
+        )
+        self.assertEqual(status.send_state, "queued")
+        flow = self._lifecycle_flows(invoice)
+        self.assertEqual((flow.platform_id, flow.state), (platform, "to_send"))
+
+    def test_send_cron_picks_up_what_still_waits(self):
+        invoice, status = self._stopped_platform_and_a_waiting_212()
+        # resumed by another worker whose transaction could not see this status yet (it was
+        # emitted in a transaction not committed then): nothing queued it on the resume
+        self.env.cr.execute(
+            "UPDATE billing_pa_platform SET state = 'ok' WHERE id = %s", [self.platform.id]
+        )
+        self.platform.invalidate_recordset(["state"])
+        self.assertEqual(status.send_state, "waiting")
+        self._send_queue()
+        self.assertEqual(status.send_state, "queued")
+        flow = self._lifecycle_flows(invoice)
+        self.assertEqual(flow.state, "sent")
+        self.assertEqual(invoice.billing_pa_send_state, "sent")

@@ -45,7 +45,8 @@ class BillingPaStatusAnswer(models.TransientModel):
             raise UserError(
                 _(
                     "Invoice %(invoice)s cannot get a platform status: it must be a posted "
-                    "customer invoice of a French company, to a customer with a SIREN.",
+                    "customer invoice of a French company, to a customer with a SIREN, sent "
+                    "to the e-invoicing platform.",
                     invoice=move.display_name,
                 )
             )
