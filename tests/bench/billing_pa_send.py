@@ -11,8 +11,11 @@ transaction, rolled back at the end:
 2. the queue: ``billing.pa.flow._cron_billing_pa_send`` sends every flow (the EN16931 XML
    built and validated, then ``POST /v1/flows``), chunks of 50;
 3. the lifecycle polling: ``POST /v1/flows/search`` pages of 100 with the cursor, until N
-   flows were listed (downloading and recording each CDAR is the pacdar helper's
-   ``_billing_pa_record_cdar``, measured with it when installed).
+   flows were listed;
+4. recording one CDAR 200 (Déposée) per invoice on it, as the poller does after each
+   download (``account.move._billing_pa_record_cdar``: parsed, checked against the XSD and
+   BR-FR-CDV, the invoice found, the status stored with its chatter note). Prism cannot serve
+   a CDAR file, so the N CDARs are built beforehand with tools/cdar.py (not timed).
 
 It prints time and SQL queries per invoice for each step and the ratio of sending to
 Odoo's posting. HTTP goes to Prism on localhost: its answer time is part of the figures.
@@ -22,6 +25,7 @@ Usage (a database where billing_fr_compliance is installed, e.g. kept by tests/r
 """
 
 import argparse
+import datetime
 import importlib.util
 import os
 import sys
@@ -166,7 +170,38 @@ def main():
             return listed, pages
 
         (listed, pages), poll_time, poll_queries = measure(poll)
-        recorded = hasattr(env["account.move"], "_billing_pa_record_cdar")
+
+        from odoo.addons.billing_fr_compliance.tools import cdar
+
+        seller = {"ids": {"0002": company.siren}, "name": company.name, "role": "SE"}
+        when = datetime.datetime(2026, 3, 11, 9, 0)
+        cdars = [
+            cdar.build(
+                {
+                    "document_id": f"{move.name}_200",
+                    "issue_datetime": when,
+                    "status_datetime": when,
+                    "sender_role": "WK",
+                    "issuer": {"name": "PA", "role": "WK"},
+                    "recipients": [dict(seller, uri=company.siren)],
+                    "invoice_number": move.name,
+                    "invoice_type": "380",
+                    "invoice_date": move.invoice_date,
+                    "seller_siren": company.siren,
+                    "code": "200",
+                }
+            )
+            for move in moves
+        ]
+
+        def record():
+            Move = env["account.move"]
+            return sum(
+                len(Move._billing_pa_record_cdar(xml, platform=platform, flow_id=f"lc-{index}"))
+                for index, xml in enumerate(cdars)
+            )
+
+        recorded, record_time, record_queries = measure(record)
 
         print(f"invoices: {count}, flows queued: {len(flows)}, sent: {len(states['sent'])}")
         print(
@@ -182,7 +217,11 @@ def main():
             f"polling: {listed} statuses listed in {pages} pages, "
             f"{poll_time / max(listed, 1) * 1000:.2f} ms/status, "
             f"{poll_queries / max(listed, 1):.2f} queries/status"
-            + ("" if recorded else " (recording the CDARs comes with the pacdar helper)")
+        )
+        print(
+            f"recording: {recorded} statuses 200 on their invoices, "
+            f"{record_time / max(recorded, 1) * 1000:.1f} ms/status, "
+            f"{record_queries / max(recorded, 1):.1f} queries/status"
         )
         cr.rollback()
     return 0
