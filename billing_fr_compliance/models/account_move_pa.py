@@ -152,8 +152,7 @@ class AccountMove(models.Model):
         partner = self.commercial_partner_id
         if not partner.is_company:
             return "B2C"
-        french = self.company_id._get_france_country_codes()
-        if partner.country_id.code in (*french, "MC"):
+        if partner.country_id.code in self.company_id._fr_country_codes():
             return "B2B"
         return "B2BInt"
 

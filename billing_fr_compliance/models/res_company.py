@@ -68,13 +68,16 @@ class ResCompany(models.Model):
                     )
                 )
 
+    def _fr_country_codes(self):
+        """The countries French rules treat as France: l10n_fr's French codes (France and its
+        overseas departments and territories) and Monaco, which shares French VAT."""
+        return [*self._get_france_country_codes(), "MC"]
+
     def _fr_is_french(self):
         """French rules (legal snapshot, printed mentions, gate, Factur-X, CGV pages) apply to
-        companies whose fiscal country is one of l10n_fr's French codes (France and its
-        overseas departments and territories) or Monaco, which shares French VAT."""
+        companies whose fiscal country is French (``_fr_country_codes``)."""
         self.ensure_one()
-        codes = [*self._get_france_country_codes(), "MC"]
-        return self.account_fiscal_country_id.code in codes
+        return self.account_fiscal_country_id.code in self._fr_country_codes()
 
     def _fr_gate_applies(self):
         """The French mentions are checked for French companies (see ``_fr_is_french``),

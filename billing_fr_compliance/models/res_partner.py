@@ -247,7 +247,7 @@ class ResPartner(models.Model):
         vals = vals or {}
         country = self._billing_country(vals)
         company = self._billing_company(vals)
-        if country and country.code in [*company._get_france_country_codes(), "MC"]:
+        if country and country.code in company._fr_country_codes():
             return True
         return company._fr_is_french()
 
