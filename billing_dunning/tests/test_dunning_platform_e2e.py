@@ -11,6 +11,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import DUE, DunningCommon
 
@@ -96,6 +97,10 @@ class TestDunningPlatformEndToEnd(DunningCommon):
         )
         cls.invoice.action_post()
         cls.send_cron = cls.env.ref("billing_fr_compliance.ir_cron_billing_pa_send")
+        # the invoice goes out as its Factur-X PDF, rendered by wkhtmltopdf, which fetches the
+        # report assets over HTTP: the test server cannot answer while the test holds its
+        # transaction, a closed port gives a real (unstyled) PDF at once
+        cls.env["ir.config_parameter"].sudo().set_param("report.url", "http://127.0.0.1:9")
         cls.followup = cls.env["billing.dunning.followup"]._get_or_create(cls.b2b, cls.company)
 
     def setUp(self):
@@ -167,8 +172,11 @@ class TestDunningPlatformEndToEnd(DunningCommon):
         invoice = self.invoice
         # posted: queued for the platform, then sent by the real send cron
         self.assertEqual(invoice.billing_pa_send_state, "to_send")
-        self.send_cron.method_direct_trigger()
+        with mute_logger("odoo.addons.base.models.ir_actions_report"):  # wkhtmltopdf's Qt
+            self.send_cron.method_direct_trigger()
         self.assertEqual(invoice.billing_pa_send_state, "sent")
+        self.assertEqual(invoice.billing_pa_flow_id.flow_syntax, "Factur-X")
+        self.assertTrue(invoice.billing_pa_flow_id.attachment_id.raw.startswith(b"%PDF"))
         self.assertEqual([e[:3] for e in self.session.log], [("POST", "/v1/flows", 202)])
         self.assertTrue(invoice.billing_pa_platform_flow_id)
 

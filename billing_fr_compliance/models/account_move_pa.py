@@ -1,8 +1,15 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import io
+import logging
 import re
+
+import facturx
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.pdf import OdooPdfFileReader
+
+_logger = logging.getLogger(__name__)
 
 
 # one file per concern of issue 13 (sending here, lifecycle statuses beside it)
@@ -128,7 +135,7 @@ class AccountMove(models.Model):
                 "move_id": move.id,
                 "flow_type": "invoice",
                 "file_name": move._billing_pa_file_name(),
-                "flow_syntax": "CII",
+                "flow_syntax": "Factur-X",
                 "processing_rule": move._billing_pa_processing_rule(),
                 "flow_profile": "CIUS",
             }
@@ -140,7 +147,7 @@ class AccountMove(models.Model):
             self.env.ref("billing_fr_compliance.ir_cron_billing_pa_send").sudo()._trigger()
 
     def _billing_pa_file_name(self):
-        return "%s.xml" % re.sub(r"[^\w-]+", "_", self.name)
+        return "%s.pdf" % re.sub(r"[^\w-]+", "_", self.name)
 
     def _billing_pa_processing_rule(self):
         """B2B (French business customer), B2BInt (foreign business), B2C (a person),
@@ -156,22 +163,98 @@ class AccountMove(models.Model):
             return "B2B"
         return "B2BInt"
 
-    def _billing_pa_invoice_content(self, flow):
-        """The file of an invoice flow: the EN16931 CII XML this addon builds and validates
-        (XSD, EN16931 and BR-FR schematrons). None when it is not valid: the flow is put in
-        error with the messages, so nothing invalid leaves."""
+    def _billing_pa_facturx_files(self):
+        """The file of each document's invoice flow: its Factur-X PDF (EN16931), the one Send
+        & Print makes and the customer receives.
+
+        The XML is the one this addon builds and validates (XSD, EN16931 and BR-FR
+        schematrons): a document whose XML is not valid gets no file, so nothing invalid
+        leaves. The PDF is the invoice's own (``invoice_pdf_report_id``) when it was printed
+        already; otherwise Odoo's Send & Print machinery makes it, without sending anything
+        (one wkhtmltopdf call per company and batch), and it becomes the invoice's PDF. The
+        flow gets that PDF when it carries our XML, else a copy with our XML embedded
+        (factur-x library: PDF/A-3 and the Factur-X XMP).
+
+        :return: {move: (pdf bytes or None, error code or None, messages)}; the code is
+            ``FACTURX`` (the XML: a user must fix the invoice) or ``PDF`` (the PDF could not
+            be made: retried).
+        """
+        results, xmls = {}, {}
+        for move in self:
+            xml, messages = move._fr_facturx_build()
+            if messages:
+                results[move] = (None, "FACTURX", messages)
+            else:
+                xmls[move] = xml
+        to_print = self.browse([move.id for move in xmls if not move.invoice_pdf_report_id])
+        for moves in to_print.grouped("company_id").values():
+            # one wkhtmltopdf call for the batch; Odoo splits its PDF by the documents'
+            # outlines, which a wkhtmltopdf without patched Qt may not write: then one by one
+            if len(moves) == 1 or moves._billing_pa_print() is not None:
+                for move in moves:
+                    error = move._billing_pa_print()
+                    if error is not None:
+                        results[move] = (None, "PDF", [error])
+        for move, xml in xmls.items():
+            if move in results:
+                continue
+            pdf = move.invoice_pdf_report_id.raw
+            try:
+                results[move] = (move._billing_pa_embed_facturx(pdf, xml), None, [])
+            except Exception as error:  # not a PDF the libraries can read
+                results[move] = (None, "PDF", [_("The invoice's PDF: %s", error)])
+        return results
+
+    def _billing_pa_print(self):
+        """Make the PDF of the documents of ``self`` (one company) with Odoo's Send & Print
+        machinery, sending nothing; it becomes each one's PDF. None when done, else the
+        error (nothing is kept)."""
+        try:
+            with self.env.cr.savepoint():
+                # a real PDF, never the HTML stand-in Odoo renders while it runs tests
+                self.env["account.move.send"].with_company(self.company_id).with_context(
+                    force_report_rendering=True
+                )._generate_and_send_invoices(
+                    self, allow_raising=False, sending_methods=[], invoice_edi_format="facturx"
+                )
+                if not all(self.mapped("invoice_pdf_report_id")):
+                    raise UserError(_("Odoo made no PDF of %s.", ", ".join(self.mapped("name"))))
+        except Exception as error:  # wkhtmltopdf, fonts, a report template, the split
+            _logger.info("Invoice PDFs of %s not made: %s", ", ".join(self.mapped("name")), error)
+            self.invalidate_recordset(["invoice_pdf_report_id", "invoice_pdf_report_file"])
+            return str(error)
+        return None
+
+    def _billing_pa_embed_facturx(self, pdf, xml):
+        """``pdf`` when it carries ``xml`` as its factur-x.xml, else a Factur-X PDF of it with
+        ``xml`` embedded (ValueError when ``pdf`` is not a PDF)."""
         self.ensure_one()
-        xml, messages = self._fr_facturx_build()
-        if messages:
-            flow.write(
-                {
-                    "state": "error",
-                    "error_code": "FACTURX",
-                    "error_message": "\n".join(messages),
-                }
-            )
-            return None
-        return xml
+        if not pdf or not pdf.startswith(b"%PDF"):
+            raise ValueError(_("no PDF of the invoice"))
+        reader = OdooPdfFileReader(io.BytesIO(pdf), strict=False)
+        if dict(reader.getAttachments()).get("factur-x.xml") == xml:
+            return pdf
+        lang = (self.partner_id.lang or self.company_id.partner_id.lang or "fr_FR").replace(
+            "_", "-"
+        )
+        pdf = facturx.generate_from_binary(
+            pdf,
+            xml,
+            flavor="factur-x",
+            level="en16931",
+            check_xsd=False,  # checked with the schematrons by _fr_facturx_build
+            pdf_metadata={
+                "author": self.company_id.name,
+                "keywords": "Factur-X",
+                "title": self.name,
+                "subject": "%s %s" % (self._fr_type_label().capitalize(), self.name),
+            },
+            lang=lang,
+        )
+        reader = OdooPdfFileReader(io.BytesIO(pdf), strict=False)
+        if dict(reader.getAttachments()).get("factur-x.xml") != xml:
+            raise ValueError(_("the Factur-X XML could not be embedded"))
+        return pdf
 
     def action_billing_pa_send(self):
         for move in self:

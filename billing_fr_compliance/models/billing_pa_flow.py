@@ -216,23 +216,62 @@ class BillingPaFlow(models.Model):
 
     def _billing_pa_send(self):
         """Send each flow of ``self`` (locked by the caller)."""
+        self._billing_pa_prepare_invoice_files()
         clients = {}
         for flow in self:
             platform = flow.platform_id
             if platform.state != "ok":  # stopped by an earlier flow of this chunk
                 flow.write({"attempts": max(flow.attempts - 1, 0), "next_attempt_date": False})
                 continue
+            if flow.state != "to_send" or not flow.attachment_id:  # its file could not be made
+                continue
             if platform not in clients:
                 clients[platform] = platform._billing_pa_client()
             flow._billing_pa_send_one(clients[platform])
 
+    def _billing_pa_prepare_invoice_files(self):
+        """The Factur-X PDF of each invoice flow of ``self`` still without its file, made for
+        the whole chunk at once (see ``account.move._billing_pa_facturx_files``). An invoice
+        whose Factur-X is not valid puts its flow in error with the messages; a PDF that
+        could not be made is retried later, like a platform that does not answer."""
+        flows = self.filtered(
+            lambda f: f.flow_type == "invoice"
+            and f.state == "to_send"
+            and not f.attachment_id
+            and f.platform_id.state == "ok"
+        )
+        if not flows:
+            return
+        files = flows.move_id._billing_pa_facturx_files()
+        for flow in flows:
+            if not flow.move_id:
+                flow.write(
+                    {
+                        "state": "error",
+                        "error_code": "DELETED",
+                        "error_message": _("The invoice was deleted before it was sent."),
+                    }
+                )
+                continue
+            content, code, messages = files[flow.move_id]
+            if content:
+                flow._billing_pa_store_content(content)
+            elif code == "FACTURX":
+                flow.write(
+                    {"state": "error", "error_code": code, "error_message": "\n".join(messages)}
+                )
+            else:
+                delay = min(60 * 2 ** min(flow.attempts, 12), BACKOFF_MAX)
+                flow.write(
+                    {
+                        "error_code": code,
+                        "error_message": "\n".join(messages),
+                        "next_attempt_date": fields.Datetime.now() + timedelta(seconds=delay),
+                    }
+                )
+
     def _billing_pa_send_one(self, client):
         self.ensure_one()
-        if not self.attachment_id:
-            content = self.move_id._billing_pa_invoice_content(self)
-            if content is None:
-                return
-            self._billing_pa_store_content(content)
         content = self.attachment_id.raw
         try:
             answer = None

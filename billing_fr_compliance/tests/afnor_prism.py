@@ -202,9 +202,10 @@ def _multipart_loads(value, **parameters):
 class ValidatingSession(requests.Session):
     """A session that checks every exchange with the platform against the OpenAPI files.
 
-    ``log`` keeps ``(method, path, status, json body or None)`` of each exchange; ``prefer``
-    is a list of ``Prefer`` header values (Prism: ``code=429``) given to the next requests,
-    one each, so that a test can make the platform answer an error once.
+    ``log`` keeps ``(method, path, status, body)`` of each exchange (the JSON body, the
+    parts of a multipart one, or None); ``prefer`` is a list of ``Prefer`` header values
+    (Prism: ``code=429``) given to the next requests, one each, so that a test can make the
+    platform answer an error once.
     """
 
     def __init__(self, urls):
@@ -232,10 +233,14 @@ class ValidatingSession(requests.Session):
                 if not _only_known_defects(exc):
                     raise
             body = None
-            if request.headers.get("Content-Type", "").startswith("application/json"):
+            content_type = request.headers.get("Content-Type", "")
+            if content_type.startswith("application/json"):
                 import json
 
                 body = json.loads(request.body)
+            elif content_type.startswith("multipart/form-data"):  # flowInfo and the file
+                boundary = content_type.split("boundary=", 1)[1].strip('"')
+                body = _multipart_loads(request.body, boundary=boundary).to_dict()
             path = request.path_url.split("?")[0]
             self.log.append((request.method, path, response.status_code, body))
         return response

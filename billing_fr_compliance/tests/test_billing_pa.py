@@ -3,14 +3,25 @@
 platform (Prism serving the AFNOR OpenAPI files; every exchange validated by openapi-core)."""
 
 import hashlib
+import io
 from unittest.mock import patch
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
+from odoo.tools import config, mute_logger
+from odoo.tools.pdf import OdooPdfFileReader
 
+from ..tools import facturx_check
 from .afnor_prism import NOT_INSTALLED, ValidatingSession, prism_urls
 from .common import BillingFrCommon
+from .test_facturx import send_and_print
+
+
+def embedded_facturx(pdf):
+    """The factur-x.xml a PDF carries (None when it has none)."""
+    reader = OdooPdfFileReader(io.BytesIO(pdf), strict=False)
+    return dict(reader.getAttachments()).get("factur-x.xml")
 
 
 class BillingPaCase(BillingFrCommon):
@@ -27,6 +38,10 @@ class BillingPaCase(BillingFrCommon):
         cls.env["ir.config_parameter"].sudo().set_param(
             "billing_fr_compliance.pa_use_queue_job", "0"
         )
+        # the invoices go out as Factur-X PDFs, rendered by wkhtmltopdf: it fetches the report
+        # assets over HTTP, which the test server cannot answer while the test holds its
+        # transaction; a closed port gives a real PDF at once, only unstyled
+        cls.env["ir.config_parameter"].sudo().set_param("report.url", "http://127.0.0.1:9")
         cls.platform = cls.env["billing.pa.platform"].create(
             {
                 "name": "PA test",
@@ -63,6 +78,7 @@ class BillingPaCase(BillingFrCommon):
         invoice.action_post()
         return invoice
 
+    @mute_logger("odoo.addons.base.models.ir_actions_report")  # wkhtmltopdf's qt warnings
     def _send_queue(self):
         return self.env["billing.pa.flow"]._cron_billing_pa_send()
 
@@ -79,12 +95,33 @@ class TestBillingPa(BillingPaCase):
         self.assertEqual(invoice.billing_pa_send_state, "to_send")
         flow = invoice.billing_pa_flow_id
         self.assertEqual(flow.processing_rule, "B2B")
-        self._send_queue()
+        # as on a server: Odoo embeds the Factur-X into the invoice's PDF only outside tests
+        with patch.dict(config.options, {"test_enable": False}):
+            self._send_queue()
         self.assertEqual(invoice.billing_pa_send_state, "sent")
         self.assertTrue(flow.sent_date)
-        self.assertEqual(flow.sha256, hashlib.sha256(flow.attachment_id.raw).hexdigest())
-        self.assertIn(b"CrossIndustryInvoice", flow.attachment_id.raw)
-        self.assertEqual([e[:3] for e in self.session.log], [("POST", "/v1/flows", 202)])
+        # the file is the invoice's Factur-X PDF, made by Send & Print's machinery (nothing
+        # mailed) and kept as the invoice's PDF: the customer and the platform get one document
+        pdf = flow.attachment_id.raw
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        self.assertEqual(pdf, invoice.invoice_pdf_report_id.raw)
+        self.assertEqual(flow.file_name, invoice.name.replace("/", "_") + ".pdf")
+        self.assertEqual(flow.sha256, hashlib.sha256(pdf).hexdigest())
+        # it carries the XML of this addon, which fires no rule (XSD, EN16931, BR-FR)
+        xml = embedded_facturx(pdf)
+        self.assertEqual(xml, invoice._fr_facturx_build()[0])
+        self.assertEqual(facturx_check.check(xml), [])
+        self.assertIn(b"pdfaid:part", pdf)  # PDF/A-3 with the Factur-X XMP metadata
+        [(method, path, status, body)] = self.session.log
+        self.assertEqual((method, path, status), ("POST", "/v1/flows", 202))
+        self.assertEqual(body["file"], pdf)
+        info = body["flowInfo"]
+        self.assertEqual(
+            (info["trackingId"], info["name"], info["flowSyntax"], info["flowProfile"]),
+            (flow.tracking_id, flow.file_name, "Factur-X", "CIUS"),
+        )
+        self.assertEqual(info["sha256"], flow.sha256)
+        self.assertFalse(invoice.message_ids.mail_ids)  # nothing mailed to the customer
         # a sent invoice is never sent again
         invoice.action_billing_pa_send()
         self.assertEqual(self._send_queue(), 0)
@@ -126,8 +163,60 @@ class TestBillingPa(BillingPaCase):
         self._send_queue()
         self.assertEqual((invoice + refund).mapped("billing_pa_send_state"), ["sent", "sent"])
         self.assertIn(
-            b"<ram:TypeCode>381</ram:TypeCode>", refund.billing_pa_flow_id.attachment_id.raw
+            b"<ram:TypeCode>381</ram:TypeCode>",
+            embedded_facturx(refund.billing_pa_flow_id.attachment_id.raw),
         )
+
+    def test_printed_invoice_is_sent_as_printed(self):
+        """An invoice printed (Send & Print) before the queue sends it goes out as that very
+        PDF, not a second rendering."""
+        bank = self.env["res.partner.bank"].create(
+            {
+                "acc_number": "FR7630006000011234567890189",
+                "partner_id": self.company.partner_id.id,
+                "allow_out_payment": True,
+            }
+        )
+        self.company_data["default_journal_sale"].bank_account_id = bank
+        invoice = self._invoice()
+        send_and_print(self.env, invoice)
+        printed = invoice.invoice_pdf_report_id.raw
+        self.assertEqual(embedded_facturx(printed), invoice._fr_facturx_build()[0])
+        self._send_queue()
+        self.assertEqual(invoice.billing_pa_send_state, "sent")
+        self.assertEqual(invoice.billing_pa_flow_id.attachment_id.raw, printed)
+        self.assertEqual(invoice.invoice_pdf_report_id.raw, printed)
+
+    def test_invalid_facturx_is_not_sent(self):
+        """A document whose Factur-X breaks a rule never leaves: its flow is in error with
+        the rule's message, and nothing reaches the platform."""
+        self.company.fr_gate_mode = "off"  # the posting gate would refuse it first
+        self.customer.write({"siren": False, "siret": False, "vat": False})
+        invoice = self._invoice()
+        self._send_queue()
+        flow = invoice.billing_pa_flow_id
+        self.assertEqual((flow.state, flow.error_code), ("error", "FACTURX"))
+        self.assertIn("(BR-FR-11)", invoice.billing_pa_error)
+        self.assertFalse(invoice.invoice_pdf_report_id)
+        self.assertFalse(flow.attachment_id)
+        self.assertEqual(self.session.log, [])
+
+    def test_pdf_not_made_is_retried(self):
+        """When the PDF cannot be made (wkhtmltopdf fails), the flow waits and is retried,
+        like a platform that does not answer; nothing is sent meanwhile."""
+        invoice = self._invoice()
+        Report = type(self.env["ir.actions.report"])
+        with patch.object(Report, "_run_wkhtmltopdf", side_effect=UserError("Wkhtmltopdf failed")):
+            self._send_queue()
+        flow = invoice.billing_pa_flow_id
+        self.assertEqual((flow.state, flow.error_code), ("to_send", "PDF"))
+        self.assertIn("Wkhtmltopdf failed", invoice.billing_pa_error)
+        self.assertGreater(flow.next_attempt_date, fields.Datetime.now())
+        self.assertFalse(invoice.invoice_pdf_report_id)
+        self.assertEqual(self.session.log, [])
+        flow.next_attempt_date = fields.Datetime.now()
+        self._send_queue()
+        self.assertEqual(flow.state, "sent")
 
     def test_b2c_rule(self):
         invoice = self._invoice(self.private)
@@ -225,7 +314,8 @@ class TestBillingPa(BillingPaCase):
         for record in jobs:  # what the job runner does
             job = Job.load(self.env, record.uuid)
             job.set_started()
-            job.perform()
+            with mute_logger("odoo.addons.base.models.ir_actions_report"):  # wkhtmltopdf's qt
+                job.perform()
             job.set_done()
             job.store()
         self.assertEqual(set(invoices.mapped("billing_pa_send_state")), {"sent"})
