@@ -10,6 +10,8 @@ from odoo.exceptions import UserError
 from odoo.tools.pdf import OdooPdfFileReader
 
 _logger = logging.getLogger(__name__)
+# whether this process's wkhtmltopdf prints a batch of invoices (see _billing_pa_facturx_files)
+_BATCH_PRINT = {}
 
 
 # one file per concern of issue 13 (sending here, lifecycle statuses beside it)
@@ -188,13 +190,18 @@ class AccountMove(models.Model):
                 xmls[move] = xml
         to_print = self.browse([move.id for move in xmls if not move.invoice_pdf_report_id])
         for moves in to_print.grouped("company_id").values():
-            # one wkhtmltopdf call for the batch; Odoo splits its PDF by the documents'
-            # outlines, which a wkhtmltopdf without patched Qt may not write: then one by one
-            if len(moves) == 1 or moves._billing_pa_print() is not None:
-                for move in moves:
-                    error = move._billing_pa_print()
-                    if error is not None:
-                        results[move] = (None, "PDF", [error])
+            # one wkhtmltopdf call for the batch, which a wkhtmltopdf without patched Qt
+            # cannot make (Debian's: it exits with an empty PDF): then one by one, and so on
+            # in this process once the one by one worked where the batch failed
+            if len(moves) > 1 and _BATCH_PRINT.get("works", True):
+                if moves._billing_pa_print() is None:
+                    continue
+            errors = {move: move._billing_pa_print() for move in moves}
+            for move, error in errors.items():
+                if error is not None:
+                    results[move] = (None, "PDF", [error])
+            if len(moves) > 1 and not any(errors.values()):
+                _BATCH_PRINT["works"] = False
         for move, xml in xmls.items():
             if move in results:
                 continue

@@ -9,7 +9,10 @@ transaction, rolled back at the end:
 1. Odoo's own flow as the reference: posting the invoices (``action_post``), which also
    queues one flow per invoice (our share is measured apart: queries of the enqueue);
 2. the queue: ``billing.pa.flow._cron_billing_pa_send`` sends every flow (the EN16931 XML
-   built and validated, then ``POST /v1/flows``), chunks of 50;
+   built and validated, the invoice's Factur-X PDF made by Odoo's Send & Print machinery,
+   then ``POST /v1/flows``), chunks of 50; the reference beside it is Odoo's own Send & Print
+   of one invoice (PDF and Factur-X, nothing mailed: ``account.move.send``), timed on
+   ``--print-sample`` other invoices of the same run, one at a time as a clerk does;
 3. the lifecycle polling: ``POST /v1/flows/search`` pages of 100 with the cursor, until N
    flows were listed;
 4. recording one CDAR 200 (Déposée) per invoice on it, as the poller does after each
@@ -18,7 +21,10 @@ transaction, rolled back at the end:
    a CDAR file, so the N CDARs are built beforehand with tools/cdar.py (not timed).
 
 It prints time and SQL queries per invoice for each step and the ratio of sending to
-Odoo's posting. HTTP goes to Prism on localhost: its answer time is part of the figures.
+Odoo's posting and to Odoo's Send & Print. The PDFs are real (wkhtmltopdf), rendered with
+``report.url`` on a closed port, so unstyled, as in the tests: with a server answering the
+assets, both sending and Send & Print take longer. HTTP goes to Prism on localhost: its
+answer time is part of the figures.
 
 Usage (a database where billing_fr_compliance is installed, e.g. kept by tests/run --keep-db):
     tests/bench/billing_pa_send.py --db paclient_bench [--count 1000]
@@ -48,6 +54,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", required=True)
     parser.add_argument("--count", type=int, default=1000, help="invoices and statuses")
+    parser.add_argument(
+        "--print-sample", type=int, default=50, help="invoices printed by Odoo's Send & Print"
+    )
     args = parser.parse_args()
 
     urls = load_prism().prism_urls()
@@ -93,6 +102,7 @@ def main():
         env = env(context={"allowed_company_ids": [company.id]})
         env["account.chart.template"].try_loading("fr", company, install_demo=False)
         env["ir.config_parameter"].set_param("billing_fr_compliance.pa_use_queue_job", "0")
+        env["ir.config_parameter"].set_param("report.url", "http://127.0.0.1:9")
         platform = env["billing.pa.platform"].create(
             {
                 "name": "Bench PA",
@@ -130,13 +140,14 @@ def main():
                         Command.create({"product_id": product.id, "quantity": 2, "price_unit": 80})
                     ],
                 }
-                for __ in range(args.count + CHUNK)
+                for __ in range(args.count + CHUNK + args.print_sample)
             ]
         )
         env.flush_all()
         moves[:CHUNK].action_post()  # warm-up, not counted
         env["billing.pa.flow"]._cron_billing_pa_send(limit=CHUNK)
-        moves = moves[CHUNK:]
+        sample = moves[CHUNK : CHUNK + args.print_sample]
+        moves = moves[CHUNK + args.print_sample :]
         count = len(moves)
 
         def measure(step):
@@ -155,6 +166,19 @@ def main():
             post_time += seconds
             post_queries += queries
         flows = moves.billing_pa_flow_id
+
+        # Odoo's Send & Print, invoice by invoice, on the sample (its flows stay queued)
+        sample.action_post()
+
+        def print_sample():
+            for move in sample:
+                env["account.move.send"]._generate_and_send_invoices(
+                    move, sending_methods=[], invoice_edi_format="facturx"
+                )
+
+        __, print_time, print_queries = measure(print_sample)
+        printed = sample.filtered("invoice_pdf_report_id")
+        sample.billing_pa_flow_id.write({"state": "error", "error_code": "BENCH"})
         sent, send_time, send_queries = measure(
             lambda: env["billing.pa.flow"]._cron_billing_pa_send(limit=count, chunk=CHUNK)
         )
@@ -204,14 +228,22 @@ def main():
         recorded, record_time, record_queries = measure(record)
 
         print(f"invoices: {count}, flows queued: {len(flows)}, sent: {len(states['sent'])}")
+        pdfs = flows.filtered(lambda f: (f.attachment_id.raw or b"").startswith(b"%PDF"))
+        print(f"flows with a Factur-X PDF: {len(pdfs)}")
         print(
             f"Odoo posting (with the enqueue): {post_time / count * 1000:.1f} ms/invoice, "
             f"{post_queries / count:.1f} queries/invoice"
         )
+        per_print = print_time / max(len(sample), 1)
         print(
-            f"sending (XML built and checked, POST): {send_time / count * 1000:.1f} ms/invoice, "
-            f"{send_queries / count:.1f} queries/invoice (ratio to posting "
-            f"{send_time / post_time:.2f})"
+            f"Odoo Send & Print, one invoice at a time ({len(printed)}/{len(sample)} PDFs): "
+            f"{per_print * 1000:.1f} ms/invoice, "
+            f"{print_queries / max(len(sample), 1):.1f} queries/invoice"
+        )
+        print(
+            f"sending (XML checked, Factur-X PDF made, POST): {send_time / count * 1000:.1f} "
+            f"ms/invoice, {send_queries / count:.1f} queries/invoice (ratio to posting "
+            f"{send_time / post_time:.2f}, to Send & Print {send_time / count / per_print:.2f})"
         )
         print(
             f"polling: {listed} statuses listed in {pages} pages, "
