@@ -97,6 +97,8 @@ class TestDunningPlatformEndToEnd(DunningCommon):
         )
         cls.invoice.action_post()
         cls.send_cron = cls.env.ref("billing_fr_compliance.ir_cron_billing_pa_send")
+        cls.poll_cron = cls.env.ref("billing_fr_compliance.ir_cron_billing_pa_poll")
+        cls._start_platform_with_lifecycle()
         # the invoice goes out as its Factur-X PDF, rendered by wkhtmltopdf, which fetches the
         # report assets over HTTP: the test server cannot answer while the test holds its
         # transaction, a closed port gives a real (unstyled) PDF at once
@@ -116,23 +118,24 @@ class TestDunningPlatformEndToEnd(DunningCommon):
         patcher.start()
         self.addCleanup(patcher.stop)
 
-    def _platform_cdar(self, code, offset, **values):
+    @classmethod
+    def _platform_cdar(cls, code, offset, **values):
         """The CDAR of status ``code`` about the invoice, set ``offset`` days after DUE, as
         the platform delivers it: transmission statuses by the platform (WK), processing
-        ones by the buyer (BY), 212 by the seller; built with tools/cdar.py and checked
-        (XSD and BR-FR-CDV) like the platform's own."""
+        ones by the buyer (BY), 212 by the seller; built with tools/cdar.py (checked against
+        the XSD and BR-FR-CDV in the test, like the platform's own)."""
         from odoo.addons.billing_fr_compliance.tools import cdar
 
-        invoice = self.invoice
+        invoice = cls.invoice
         when = datetime.datetime.combine(day(offset), datetime.time(9, 0))
-        seller = {"ids": {"0002": self.company.siren}, "name": self.company.name, "role": "SE"}
+        seller = {"ids": {"0002": cls.company.siren}, "name": cls.company.name, "role": "SE"}
         buyer = {
-            "ids": {"0002": self.b2b.siren},
-            "name": self.b2b.name,
+            "ids": {"0002": cls.b2b.siren},
+            "name": cls.b2b.name,
             "role": "BY",
-            "uri": self.b2b.siren,
+            "uri": cls.b2b.siren,
         }
-        to_seller = [dict(seller, uri=self.company.siren)]
+        to_seller = [dict(seller, uri=cls.company.siren)]
         if code in cdar.TRANSMISSION:
             issuer, recipients = {"name": "PA", "role": "WK"}, to_seller
         elif code == "212":
@@ -149,24 +152,75 @@ class TestDunningPlatformEndToEnd(DunningCommon):
             "invoice_number": invoice.name,
             "invoice_type": "380",
             "invoice_date": invoice.invoice_date,
-            "seller_siren": self.company.siren,
+            "seller_siren": cls.company.siren,
             "code": code,
         }
         data.update(values)
-        xml = cdar.build(data)
-        self.assertEqual(cdar.check(xml), [], "the platform's CDAR must be valid")
-        return xml
+        return cdar.build(data)
 
-    def _poller_records(self, code, offset, **values):
-        """What the poller does with a lifecycle flow it downloaded. Prism cannot serve a
-        CDAR file (it answers GET /v1/flows/{flowId} with bytes generated from the schema,
-        not a CDAR), so the download is the one step done here: the CDAR is built as the
-        platform would send it and handed to the same method, with the platform."""
-        return self.env["account.move"]._billing_pa_record_cdar(
-            self._platform_cdar(code, offset, **values),
-            platform=self.platform,
-            flow_id=f"flow-{code}",
+    @classmethod
+    def _start_platform_with_lifecycle(cls):
+        """A Prism of its own for this class: the same flow spec, plus the platform's answers
+        as named examples (``Prefer: example=...``): two searches of lifecycle flows and the
+        CDAR file of each flow they list, about this class's invoice. The real poll cron
+        then searches and downloads them over HTTP."""
+        cls.cdars = {
+            "lc-200": cls._platform_cdar("200", 1),
+            "lc-207": cls._platform_cdar(
+                "207", 3, reason_code="QTE_ERR", reason="8 jours réalisés, pas 10"
+            ),
+            "lc-212": cls._platform_cdar(
+                "212",
+                13,
+                amounts=[{"rate": 20.0, "amount": cls.invoice.amount_total, "currency": "EUR"}],
+            ),
+        }
+
+        def listed(*flow_ids):
+            return {
+                "limit": 100,
+                "results": [
+                    {
+                        "flowId": flow_id,
+                        "name": f"{flow_id}.xml",
+                        "flowType": "CustomerInvoiceLC",
+                        "flowDirection": "In",
+                        "flowSyntax": "CDAR",
+                        "flowProfile": "Basic",
+                        "processingRule": "B2B",
+                        "processingRuleSource": "Input",
+                        "submittedAt": "2026-12-01T09:00:00Z",
+                        "updatedAt": "2026-12-01T09:00:00Z",
+                        "acknowledgement": {"status": "Ok"},
+                    }
+                    for flow_id in flow_ids
+                ],
+            }
+
+        examples = {
+            "search": {
+                "deposited-disputed": listed("lc-200", "lc-207"),
+                "cashed": listed("lc-212"),
+            },
+            "files": cls.cdars,
+        }
+        proc, url = cls.afnor_prism.start_prism("flow", examples=examples)
+        cls.addClassCleanup(cls.afnor_prism.stop_prism, proc)
+        cls.urls = dict(cls.urls, flow=url)
+        cls.platform.flow_url = url
+
+    def _poll(self, search, *files):
+        """The poll cron, the platform answering ``search`` and then each of ``files``."""
+        self.session.prefer.extend("example=%s" % name for name in (search, *files))
+        self.poll_cron.method_direct_trigger()
+        self.assertFalse(self.session.prefer, "every answer prepared was asked for")
+        self.assertEqual(
+            [entry[:3] for entry in self.session.log[-1 - len(files) :]],
+            [("POST", "/v1/flows/search", 200)]
+            + [("GET", "/v1/flows/%s" % name, 200) for name in files],
         )
+        statuses = self.invoice.billing_pa_status_ids
+        return statuses.filtered(lambda s: s.platform_flow_id in files)
 
     def test_sent_disputed_then_cashed(self):
         invoice = self.invoice
@@ -180,13 +234,16 @@ class TestDunningPlatformEndToEnd(DunningCommon):
         self.assertEqual([e[:3] for e in self.session.log], [("POST", "/v1/flows", 202)])
         self.assertTrue(invoice.billing_pa_platform_flow_id)
 
-        # 200 Déposée, then the buyer disputes it: 207 En litige with a reason
-        deposited = self._poller_records("200", 1)
-        self.assertEqual(deposited.move_id, invoice)
-        disputed = self._poller_records(
-            "207", 3, reason_code="QTE_ERR", reason="8 jours réalisés, pas 10"
-        )
-        self.assertEqual((disputed.move_id, disputed.platform_flow_id), (invoice, "flow-207"))
+        # the platform's CDARs are valid ones (XSD and BR-FR-CDV)
+        from odoo.addons.billing_fr_compliance.tools import cdar
+
+        for xml in self.cdars.values():
+            self.assertEqual(cdar.check(xml), [])
+
+        # polled: 200 Déposée, then the buyer disputes it: 207 En litige with a reason
+        deposited, disputed = self._poll("deposited-disputed", "lc-200", "lc-207").sorted("id")
+        self.assertEqual((deposited.code, deposited.move_id), ("200", invoice))
+        self.assertEqual((disputed.code, disputed.platform_flow_id), ("207", "lc-207"))
         self.assertEqual(invoice.billing_pa_status_code, "207")
 
         # the reminder run skips it while disputed; the follow-up says why
@@ -205,17 +262,13 @@ class TestDunningPlatformEndToEnd(DunningCommon):
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
         ours = invoice.billing_pa_status_ids.filtered(lambda s: s.direction == "out")
         self.assertEqual((ours.code, ours.send_state), ("212", "queued"))
-        cashed = self._poller_records(
-            "212",
-            13,
-            amounts=[{"rate": 20.0, "amount": invoice.amount_total, "currency": "EUR"}],
-        )
-        self.assertEqual((cashed.move_id, cashed.direction), (invoice, "in"))
+        cashed = self._poll("cashed", "lc-212")
+        self.assertEqual((cashed.code, cashed.move_id, cashed.direction), ("212", invoice, "in"))
         self.assertEqual(invoice.billing_pa_status_code, "212")
         self.send_cron.method_direct_trigger()
         lifecycle = invoice.billing_pa_flow_ids.filtered(lambda f: f.flow_type == "lifecycle")
         self.assertEqual((lifecycle.state, lifecycle.flow_syntax), ("sent", "CDAR"))
-        self.assertEqual([e[:3] for e in self.session.log[1:]], [("POST", "/v1/flows", 202)])
+        self.assertEqual(self.session.log[-1][:3], ("POST", "/v1/flows", 202))
 
         # paid: never reminded, nothing left to explain
         with freeze_time(day(40)):

@@ -51,14 +51,22 @@ def _free_port():
         return sock.getsockname()[1]
 
 
-def prism_spec(name, out_dir):
+def prism_spec(name, out_dir, examples=None):
     """The file Prism serves for ``name``: the normative one, except for one known Prism
     limitation. Prism validates each multipart part as a form-style string (it applies the
     encoding's ``style: form`` and its reserved-character rule, which OAS 3.0.3 keeps for
     application/x-www-form-urlencoded bodies, and never parses a part as JSON), so it
     rejects every correct ``POST /v1/flows`` (``flowInfo`` is a JSON part). Its copy of
     the flow spec takes ``flowInfo`` as a string; openapi-core still validates our
-    requests against the untouched file, ``flowInfo`` as the FlowInfo object."""
+    requests against the untouched file, ``flowInfo`` as the FlowInfo object.
+
+    ``examples`` (flow spec only) adds named examples to that copy, which Prism answers
+    when a request says ``Prefer: example=<name>``: ``{"search": {name: SearchFlowContent
+    dict}, "files": {name: bytes of a flow's file}}`` for ``POST /v1/flows/search`` and
+    ``GET /v1/flows/{flowId}?docType=Original``. Prism generates a file's bytes from the
+    schema otherwise (never a CDAR): with them, a test polls real CDAR files through HTTP.
+    The examples are data, not schemas: what they answer is still validated against the
+    normative file by openapi-core."""
     if name != "flow":
         return SPECS[name]
     with open(SPECS[name], encoding="utf-8") as spec_file:
@@ -69,22 +77,44 @@ def prism_spec(name, out_dir):
     content = spec["components"]["requestBodies"]["FlowPostRequest"]["content"]
     for encoding in content["multipart/form-data"]["encoding"].values():
         encoding.pop("style", None)
-    path = os.path.join(out_dir, "prism-flow-openapi.yaml")
+    examples = examples or {}
+    if examples.get("search"):
+        search = spec["paths"]["/v1/flows/search"]["post"]["responses"]["200"]["content"]
+        search["application/json"]["examples"] = {
+            key: {"value": value} for key, value in examples["search"].items()
+        }
+    if examples.get("files"):
+        download = spec["paths"]["/v1/flows/{flowId}"]["get"]["responses"]["200"]["content"]
+        download["application/octet-stream"]["examples"] = {
+            key: {"value": value.decode()} for key, value in examples["files"].items()
+        }
+    path = os.path.join(out_dir, "prism-flow-openapi%s.yaml" % ("-examples" if examples else ""))
     with open(path, "w", encoding="utf-8") as out:
         yaml.safe_dump(spec, out, sort_keys=False, allow_unicode=True)
     return path
 
 
-def start_prism(name, log_dir=None):
-    """Start Prism on the ``name`` spec; returns ``(process, base_url)``."""
+def start_prism(name, log_dir=None, examples=None):
+    """Start Prism on the ``name`` spec (with ``examples``, see ``prism_spec``); returns
+    ``(process, base_url)``."""
     binary = prism_binary()
     port = _free_port()
     log_dir = log_dir or os.path.join(ROOT, "var")
     os.makedirs(log_dir, exist_ok=True)
-    log = open(os.path.join(log_dir, "prism-%s.log" % name), "w", encoding="utf-8")
+    suffix = "-examples" if examples else ""
+    log = open(os.path.join(log_dir, "prism-%s%s.log" % (name, suffix)), "w", encoding="utf-8")
     # -d: answers generated from the schemas (the files' own examples break their schemas)
     proc = subprocess.Popen(
-        [binary, "mock", "-d", "-h", "127.0.0.1", "-p", str(port), prism_spec(name, log_dir)],
+        [
+            binary,
+            "mock",
+            "-d",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            prism_spec(name, log_dir, examples=examples),
+        ],
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -100,6 +130,14 @@ def start_prism(name, log_dir=None):
             time.sleep(0.3)
     proc.kill()
     raise RuntimeError("Prism did not listen within 60 s")
+
+
+def stop_prism(proc):
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 def prism_urls():
@@ -120,11 +158,7 @@ def prism_urls():
 @atexit.register
 def _stop():
     for proc in _started:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_prism(proc)
 
 
 _apis = {}

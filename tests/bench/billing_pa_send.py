@@ -79,6 +79,10 @@ def main():
             "warn",
         ]
     )
+    import logging
+
+    # wkhtmltopdf without patched Qt warns at every PDF that it ignores the header switches
+    logging.getLogger("odoo.addons.base.models.ir_actions_report").setLevel(logging.ERROR)
     # the queue commits between chunks; here everything stays in one transaction
     threading.current_thread().testing = True
     registry = odoo.modules.registry.Registry(args.db)
