@@ -177,25 +177,9 @@ class TestDunningPlatformEndToEnd(DunningCommon):
         }
 
         def listed(*flow_ids):
-            return {
-                "limit": 100,
-                "results": [
-                    {
-                        "flowId": flow_id,
-                        "name": f"{flow_id}.xml",
-                        "flowType": "CustomerInvoiceLC",
-                        "flowDirection": "In",
-                        "flowSyntax": "CDAR",
-                        "flowProfile": "Basic",
-                        "processingRule": "B2B",
-                        "processingRuleSource": "Input",
-                        "submittedAt": "2026-12-01T09:00:00Z",
-                        "updatedAt": "2026-12-01T09:00:00Z",
-                        "acknowledgement": {"status": "Ok"},
-                    }
-                    for flow_id in flow_ids
-                ],
-            }
+            return cls.afnor_prism.search_answer(
+                *({"flowId": flow_id, "name": f"{flow_id}.xml"} for flow_id in flow_ids)
+            )
 
         examples = {
             "search": {

@@ -94,6 +94,24 @@ def prism_spec(name, out_dir, examples=None):
     return path
 
 
+def search_answer(*flows):
+    """A ``POST /v1/flows/search`` answer (SearchFlowContent) listing ``flows``: each a dict
+    of the Flow fields that matter to the test, completed with the fields the spec
+    requires, for ``prism_spec``'s examples."""
+    defaults = {
+        "flowSyntax": "CDAR",
+        "flowProfile": "Basic",
+        "processingRule": "B2B",
+        "processingRuleSource": "Input",
+        "flowType": "CustomerInvoiceLC",
+        "flowDirection": "In",
+        "submittedAt": "2026-12-01T09:00:00Z",
+        "updatedAt": "2026-12-01T09:00:00Z",
+        "acknowledgement": {"status": "Ok"},
+    }
+    return {"limit": 100, "results": [dict(defaults, **flow) for flow in flows]}
+
+
 def start_prism(name, log_dir=None, examples=None):
     """Start Prism on the ``name`` spec (with ``examples``, see ``prism_spec``); returns
     ``(process, base_url)``."""

@@ -85,6 +85,35 @@ class BillingPaCase(BillingFrCommon):
 
 @tagged("post_install", "-at_install")
 class TestBillingPa(BillingPaCase):
+    HELD = "6f1c2a4e-8d3b-4b7a-9e21-5a0c7d9e4f10"  # the trackingId of a flow the PA holds
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # a Prism of its own, with two answers of the trackingId look-up as named examples
+        # (Prefer: example=...): the platform holds the flow HELD, or it holds nothing
+        from . import afnor_prism
+
+        held = {
+            "flowId": "flow-held-1",
+            "trackingId": cls.HELD,
+            "name": "held.pdf",
+            "flowType": "CustomerInvoice",
+            "flowDirection": "Out",
+            "flowSyntax": "Factur-X",
+            "flowProfile": "CIUS",
+        }
+        examples = {
+            "search": {
+                "held": afnor_prism.search_answer(held),
+                "none": afnor_prism.search_answer(),
+            }
+        }
+        proc, url = afnor_prism.start_prism("flow", examples=examples)
+        cls.addClassCleanup(afnor_prism.stop_prism, proc)
+        cls.urls = dict(cls.urls, flow=url)
+        cls.platform.flow_url = url
+
     def test_test_connection(self):
         action = self.platform.action_test_connection()
         self.assertEqual(action["params"]["type"], "success")
@@ -234,6 +263,7 @@ class TestBillingPa(BillingPaCase):
         # not due yet: nothing is sent
         self.assertEqual(self._send_queue(), 0)
         flow.next_attempt_date = fields.Datetime.now()
+        self.session.prefer.append("example=none")  # the platform does not hold it
         self._send_queue()
         self.assertEqual(flow.state, "sent")
         # the second attempt looked the trackingId up before sending again
@@ -253,6 +283,7 @@ class TestBillingPa(BillingPaCase):
         sending anything."""
         invoice = self._invoice()
         flow = invoice.billing_pa_flow_id
+        flow.tracking_id = self.HELD  # the one the platform answers it holds
         Flow = type(self.env["billing.pa.flow"])
         send = Flow._billing_pa_send
 
@@ -290,11 +321,15 @@ class TestBillingPa(BillingPaCase):
         self.assertEqual(self._send_queue(), 0)
         flow.next_attempt_date = fields.Datetime.now()  # the lease is over
         self.session.log.clear()
+        self.session.prefer.append("example=held")  # it holds the flow of the first attempt
         self._send_queue()
-        method, path, __, body = self.session.log[0]
-        self.assertEqual((method, path), ("POST", "/v1/flows/search"))
-        self.assertEqual(body["where"]["trackingId"], flow.tracking_id)
+        # one look-up, no second POST: the platform's flow is taken as ours
+        [(method, path, status, body)] = self.session.log
+        self.assertEqual((method, path, status), ("POST", "/v1/flows/search", 200))
+        self.assertEqual(body["where"]["trackingId"], self.HELD)
         self.assertEqual((flow.state, flow.attempts), ("sent", 2))
+        self.assertEqual(flow.platform_flow_id, "flow-held-1")
+        self.assertEqual(invoice.billing_pa_send_state, "sent")
 
     def test_queue_jobs(self):
         if "queue.job" not in self.env:
