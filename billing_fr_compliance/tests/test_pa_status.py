@@ -197,10 +197,17 @@ class TestPaStatusIn(BillingPaStatusCommon):
         self.assertIn(self.invoice, self.Move.search(refused_filter))
         # the top of the invoice says it, with the reason in words and what is asked
         self.assertEqual(rejected.reason_label, "Facture en doublon")
-        alert = self.invoice.billing_pa_status_alert.splitlines()
-        self.assertEqual(alert[0], "The e-invoicing platform reports 213 Rejected.")
-        self.assertEqual(alert[1], "Reason: Facture en doublon (DOUBLON)")
-        self.assertIn("Facture identique reçue sur une autre adresse", alert[2])
+        alert = self.invoice.billing_pa_status_alert
+        self.assertEqual(
+            alert.splitlines()[:2],
+            [
+                "The e-invoicing platform reports 213 Rejected.",
+                "Reason: Facture en doublon (DOUBLON)",
+            ],
+        )
+        # then the platform's own words, as they came
+        self.assertIn("\nFacture en doublon (déjà émise / réçue)", alert)
+        self.assertIn("Facture identique reçue sur une autre adresse", alert)
 
     def test_alert_only_while_a_status_asks_for_something(self):
         self.Move._billing_pa_record_cdar(self._cdar("200"))
