@@ -151,3 +151,28 @@ def test_missing_database_stops_the_script_with_one_sentence():
         "Database billing_no_such_demo_db not found: make it with setup/demo --db "
         "billing_no_such_demo_db --no-server."
     )
+
+
+def test_platform_screens_are_known_and_taken_in_order():
+    names = [name for _addon, name, _cap in shots.SHOTS]
+    for name in shots.PA_SHOTS:
+        assert name in names
+    args = shots.parse_args(["--only", "pa_answer,pa_followup"])
+    assert [shot[:2] for shot in shots.selected_shots(args.only)] == [
+        ("billing_fr_compliance", "pa_answer"),
+        ("billing_dunning", "pa_followup"),
+    ]
+
+
+def test_platform_demo_data_is_python_that_leaves_the_platform_stopped():
+    """The code given to odoo shell: filled in, valid Python, a stopped platform (no cron
+    ever calls its made-up URL), statuses recorded from CDAR files, committed."""
+    code = shots.PA_DEMO_DATA
+    compile(code, "PA_DEMO_DATA", "exec")
+    assert "%(" not in code
+    assert repr(shots.PA_PLATFORM) in code
+    assert repr(shots.PA_REJECTED_REF) in code
+    assert '"state": "stopped"' in code
+    assert "_billing_pa_record_cdar(xml, platform=platform)" in code
+    assert "assert not fired" in code
+    assert code.rstrip().splitlines()[-2] == "env.cr.commit()"

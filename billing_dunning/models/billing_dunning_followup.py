@@ -107,6 +107,9 @@ class BillingDunningFollowup(models.Model):
             followup.next_date = state["next_date"]
             followup.next_action = state["next_action"]
             followup.has_overdue = bool(state["overdue_count"])
+            if not state["overdue_count"] and followup.pa_status_info:
+                # overdue invoices there are, held by what the platform reported
+                followup.next_action = _("Nothing to remind: see the platform statuses")
 
     @api.depends_context("date", "lang")
     def _compute_pa_status_info(self):
@@ -139,8 +142,12 @@ class BillingDunningFollowup(models.Model):
                 status = f"{code} {labels.get(code, '')}".strip()
                 if code in PA_BLOCKING_STATUSES:
                     latest = move.billing_pa_status_ids.filtered(lambda s, c=code: s.code == c)[:1]
+                    # billing_fr_compliance words the reason (official wording of its code)
+                    # and the requested action; a status without that method, code and text
+                    explain = getattr(latest, "_billing_pa_explanation", None)
+                    details = explain() if explain else []
                     reason = ": ".join(p for p in (latest.reason_code, latest.reason) if p)
-                    if reason:
+                    if reason and not explain:
                         status = f"{status} ({reason})"
                     lines.append(
                         _(
@@ -149,6 +156,7 @@ class BillingDunningFollowup(models.Model):
                             status=status,
                         )
                     )
+                    lines.extend(details)
                 elif policy:
                     until = Run._dunning_pa_paused_until(move, policy)
                     if until and until >= today:

@@ -238,7 +238,7 @@ class TestDunningPlatformEndToEnd(DunningCommon):
         self.assertFalse(self._reminders(self.b2b))
         self.assertIn(invoice.name, info)
         self.assertIn("207 Disputed", info)
-        self.assertIn("QTE_ERR: 8 jours réalisés, pas 10", info)
+        self.assertIn("Reason: Quantité erronée (QTE_ERR)\n8 jours réalisés, pas 10", info)
 
         # settled and paid: the payment registered here is reported by our own 212, queued
         # and sent by the send cron; the platform's 212 arrives through the poller

@@ -72,7 +72,9 @@ class TestDunningPlatformStatus(DunningCommon):
         self.assertFalse(self.inv1.dunning_level_id)
         self.assertIn(self.inv1.name, info)
         self.assertIn("207 Disputed", info)
-        self.assertIn("QTE_ERR: 10 jours, pas 12", info)
+        # the reason in words, then the buyer's own, then what is asked
+        self.assertIn("Reason: Quantité erronée (QTE_ERR)", info)
+        self.assertIn("\n10 jours, pas 12", info)
         self.assertNotIn(self.inv2.name, info)
         # the buyer approves it: reminded from the next run on
         self._status(self.inv1, "205", 11)
@@ -88,9 +90,13 @@ class TestDunningPlatformStatus(DunningCommon):
         with freeze_time(day(10)):
             self._run_cron()
             info = self.followup.pa_status_info
+            next_action = self.followup.next_action
         self.assertFalse(self._reminders(self.b2b))
         self.assertIn("210 Refused", info)
         self.assertIn("213 Rejected", info)
+        self.assertIn("Reason: Facture en doublon (DOUBLON)", info)
+        # both overdue invoices are held: the next action says where to look
+        self.assertEqual(next_action, "Nothing to remind: see the platform statuses")
         self._status(self.inv2, "208", 11, reason_code="JUSTIF_ABS")
         self.assertEqual(self.inv2.billing_pa_status_code, "208")
         with freeze_time(day(12)):

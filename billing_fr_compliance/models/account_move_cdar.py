@@ -15,6 +15,8 @@ _logger = logging.getLogger(__name__)
 
 # platform statuses that stop dunning (billing_dunning reads billing_pa_status_code)
 BLOCKING_STATUSES = ("207", "208", "210", "213")
+# statuses received that ask the seller for something: shown at the top of the invoice
+ALERT_STATUSES = ("207", "208", "210", "213", "221", "501")
 
 
 # one file per concern of account.move for issue 13 (the contract between its two helpers
@@ -48,6 +50,13 @@ class AccountMove(models.Model):
         "emitted by us.",
     )
 
+    billing_pa_status_alert = fields.Text(
+        string="Platform Status Alert",
+        compute="_compute_billing_pa_status_label",
+        help="Shown at the top of the invoice while its latest platform status asks for "
+        "something: disputed, suspended, refused, rejected, inadmissible, routing error.",
+    )
+
     @api.depends("billing_pa_status_ids.code", "billing_pa_status_ids.date")
     def _compute_billing_pa_status(self):
         for move in self:
@@ -55,20 +64,29 @@ class AccountMove(models.Model):
             move.billing_pa_status_code = latest.code or False
             move.billing_pa_status_date = latest.date or False
 
-    @api.depends("billing_pa_status_code")
+    @api.depends("billing_pa_status_code", "billing_pa_status_ids")
     @api.depends_context("lang")
     def _compute_billing_pa_status_label(self):
         labels = self.env["billing.pa.status"]._billing_pa_status_labels()
         for move in self:
             code = move.billing_pa_status_code
+            move.billing_pa_status_alert = False
             if not code:
                 move.billing_pa_status_label = False
                 continue
-            label = labels.get(code)
-            if not label:
-                latest = move.billing_pa_status_ids.filtered(lambda s, c=code: s.code == c)[:1]
-                label = latest.label
+            latest = move.billing_pa_status_ids.filtered(lambda s, c=code: s.code == c).sorted(
+                lambda s: (s.date, s.id)
+            )[-1:]
+            label = labels.get(code) or latest.label
             move.billing_pa_status_label = f"{code} {label}"
+            if code in ALERT_STATUSES and latest.direction == "in":
+                lines = [
+                    _(
+                        "The e-invoicing platform reports %(status)s.",
+                        status=move.billing_pa_status_label,
+                    )
+                ]
+                move.billing_pa_status_alert = "\n".join(lines + latest._billing_pa_explanation())
 
     # ------------------------------------------------------------------
     # Lifecycle in

@@ -2,6 +2,8 @@
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
+from ..tools import cdar
+
 
 class BillingPaStatus(models.Model):
     """One lifecycle status of a customer invoice (XP Z12-012, a CDAR message): received from
@@ -48,7 +50,16 @@ class BillingPaStatus(models.Model):
         default="in",
     )
     reason_code = fields.Char(readonly=True)
-    reason = fields.Text(readonly=True)
+    reason_label = fields.Char(
+        string="Reason",
+        compute="_compute_reason_label",
+        help="The official wording of the reason code (XP Z12-012), e.g. Quantité erronée.",
+    )
+    reason = fields.Text(
+        string="Details",
+        readonly=True,
+        help="The words of who set the status: what is wrong, what they expect.",
+    )
     action_code = fields.Char(string="Requested Action Code", readonly=True)
     action = fields.Text(string="Requested Action", readonly=True)
     emitter_role = fields.Char(
@@ -117,6 +128,12 @@ class BillingPaStatus(models.Model):
                 status.label = _("Unknown status %(code)s", code=status.code)
             status.emitter_role_label = roles.get(status.emitter_role) or status.emitter_role
 
+    @api.depends("reason_code")
+    def _compute_reason_label(self):
+        for status in self:
+            code = status.reason_code
+            status.reason_label = cdar.REASON_LABELS.get(code or "", code) or False
+
     @api.depends("amounts")
     def _compute_amounts_text(self):
         for status in self:
@@ -173,6 +190,30 @@ class BillingPaStatus(models.Model):
             "II": _("Invoice issuer"),
             "IV": _("Invoicee"),
         }
+
+    def _billing_pa_explanation(self):
+        """What a clerk needs to read about this status, one line each: the reason (official
+        wording and code), the words of who set it when they add something, the requested
+        action."""
+        self.ensure_one()
+        lines = []
+        if self.reason_code:
+            if self.reason_label != self.reason_code:
+                lines.append(
+                    _(
+                        "Reason: %(label)s (%(code)s)",
+                        label=self.reason_label,
+                        code=self.reason_code,
+                    )
+                )
+            else:
+                lines.append(_("Reason: %(label)s", label=self.reason_code))
+        if self.reason and self.reason != self.reason_label:
+            lines.append(self.reason)
+        action = self.action or cdar.ACTION_LABELS.get(self.action_code or "", self.action_code)
+        if action:
+            lines.append(_("Requested action: %(action)s", action=action))
+        return lines
 
     def action_open_move(self):
         self.ensure_one()

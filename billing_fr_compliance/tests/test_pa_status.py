@@ -195,6 +195,46 @@ class TestPaStatusIn(BillingPaStatusCommon):
         self.assertEqual(message.attachment_ids, rejected.attachment_id)
         refused_filter = [("billing_pa_status_code", "in", ("210", "213", "501"))]
         self.assertIn(self.invoice, self.Move.search(refused_filter))
+        # the top of the invoice says it, with the reason in words and what is asked
+        self.assertEqual(rejected.reason_label, "Facture en doublon")
+        alert = self.invoice.billing_pa_status_alert
+        self.assertEqual(
+            alert.splitlines()[:2],
+            [
+                "The e-invoicing platform reports 213 Rejected.",
+                "Reason: Facture en doublon (DOUBLON)",
+            ],
+        )
+        # then the platform's own words, as they came
+        self.assertIn("\nFacture en doublon (déjà émise / réçue)", alert)
+        self.assertIn("Facture identique reçue sur une autre adresse", alert)
+
+    def test_alert_only_while_a_status_asks_for_something(self):
+        self.Move._billing_pa_record_cdar(self._cdar("200"))
+        self.assertEqual(self.invoice.billing_pa_status_code, "200")
+        self.assertFalse(self.invoice.billing_pa_status_alert)
+        self.Move._billing_pa_record_cdar(
+            self._cdar(
+                "207",
+                when=datetime.datetime(2026, 3, 12, 9, 0, 0),
+                reason_code="QTE_ERR",
+                action_code="PIN",
+            )
+        )
+        self.invoice.invalidate_recordset(["billing_pa_status_alert"])
+        self.assertEqual(
+            self.invoice.billing_pa_status_alert.splitlines(),
+            [
+                "The e-invoicing platform reports 207 Disputed.",
+                "Reason: Quantité erronée (QTE_ERR)",
+                "Requested action: Fournir des informations",
+            ],
+        )
+        self.Move._billing_pa_record_cdar(
+            self._cdar("205", when=datetime.datetime(2026, 3, 13, 9, 0, 0))
+        )
+        self.invoice.invalidate_recordset(["billing_pa_status_alert"])
+        self.assertFalse(self.invoice.billing_pa_status_alert)
 
     def test_unknown_code_kept_and_shown(self):
         xml = self._cdar("212", amounts=[{"rate": 10.0, "amount": 1.0, "currency": "EUR"}])

@@ -153,7 +153,14 @@ class TestPaStatusOut(BillingPaStatusCommon):
         )
         action = self.invoice.action_billing_pa_answer()
         wizard = Form(self.env[action["res_model"]].with_context(**action["context"]))
-        self.assertIn("CMD_ERR", wizard.current_reason)
+        # the reason in words and what the buyer asks, not bare codes
+        self.assertEqual(
+            wizard.current_reason.splitlines(),
+            [
+                "Reason: Numéro de commande erroné ou absent (CMD_ERR)",
+                "Requested action: Fournir des informations",
+            ],
+        )
         wizard.code = "209"
         wizard.note = "Bon de commande PO-778 joint"
         wizard.save().action_send()

@@ -34,9 +34,7 @@ class BillingPaStatusAnswer(models.TransientModel):
             latest = wizard.move_id.billing_pa_status_ids.filtered(lambda s: s.direction == "in")[
                 :1
             ]
-            wizard.current_reason = "\n".join(
-                part for part in (latest.reason_code, latest.reason, latest.action) if part
-            )
+            wizard.current_reason = "\n".join(latest._billing_pa_explanation()) if latest else False
 
     def action_send(self):
         self.ensure_one()
