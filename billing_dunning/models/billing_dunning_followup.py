@@ -70,6 +70,13 @@ class BillingDunningFollowup(models.Model):
         string="Has overdue invoices", compute="_compute_state", search="_search_has_overdue"
     )
     next_date = fields.Date(string="Next action date", compute="_compute_state")
+    pa_held_amount = fields.Monetary(
+        string="Held by the platform",
+        currency_field="currency_id",
+        compute="_compute_pa_status_info",
+        help="Overdue amount of the invoices the reminders leave aside because of their "
+        "e-invoicing platform status: not part of the overdue total.",
+    )
     pa_status_info = fields.Text(
         string="Platform statuses",
         compute="_compute_pa_status_info",
@@ -116,6 +123,7 @@ class BillingDunningFollowup(models.Model):
         """Why overdue invoices are not reminded: their platform lifecycle status."""
         Run = self.env["billing.dunning.run"]
         self.pa_status_info = False
+        self.pa_held_amount = 0.0
         if not Run._dunning_pa_aware():
             return
         today = fields.Date.context_today(self)
@@ -136,7 +144,7 @@ class BillingDunningFollowup(models.Model):
             policy = followup.policy_id or self.env["billing.dunning.policy"]._get_default_policy(
                 followup.company_id
             )
-            lines = []
+            lines, held = [], 0.0
             for move in moves:
                 code = move.billing_pa_status_code
                 status = f"{code} {labels.get(code, '')}".strip()
@@ -157,6 +165,7 @@ class BillingDunningFollowup(models.Model):
                         )
                     )
                     lines.extend(details)
+                    held += move.amount_residual_signed
                 elif policy:
                     until = Run._dunning_pa_paused_until(move, policy)
                     if until and until >= today:
@@ -169,7 +178,9 @@ class BillingDunningFollowup(models.Model):
                                 date=format_date(self.env, until),
                             )
                         )
+                        held += move.amount_residual_signed
             followup.pa_status_info = "\n".join(lines) or False
+            followup.pa_held_amount = held
 
     def _search_has_overdue(self, operator, value):
         if operator not in ("=", "!="):

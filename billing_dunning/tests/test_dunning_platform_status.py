@@ -67,8 +67,10 @@ class TestDunningPlatformStatus(DunningCommon):
         with freeze_time(day(10)):
             self._run_cron()
             info = self.followup.pa_status_info
+            held = self.followup.pa_held_amount
         reminder = self._reminders(self.b2b)
         self.assertEqual(reminder.line_ids.move_id, self.inv2, "200 Déposée: reminded")
+        self.assertAlmostEqual(held, self.inv1.amount_residual, places=2)  # inv1 only
         self.assertFalse(self.inv1.dunning_level_id)
         self.assertIn(self.inv1.name, info)
         self.assertIn("207 Disputed", info)
@@ -91,12 +93,18 @@ class TestDunningPlatformStatus(DunningCommon):
             self._run_cron()
             info = self.followup.pa_status_info
             next_action = self.followup.next_action
+            overdue, held = self.followup.overdue_amount, self.followup.pa_held_amount
         self.assertFalse(self._reminders(self.b2b))
         self.assertIn("210 Refused", info)
         self.assertIn("213 Rejected", info)
         self.assertIn("Reason: Facture en doublon (DOUBLON)", info)
-        # both overdue invoices are held: the next action says where to look
+        # both overdue invoices are held: the next action says where to look, and the
+        # amount they hold back shows beside the (empty) overdue total
         self.assertEqual(next_action, "Nothing to remind: see the platform statuses")
+        self.assertEqual(overdue, 0.0)
+        self.assertAlmostEqual(
+            held, self.inv1.amount_residual + self.inv2.amount_residual, places=2
+        )
         self._status(self.inv2, "208", 11, reason_code="JUSTIF_ABS")
         self.assertEqual(self.inv2.billing_pa_status_code, "208")
         with freeze_time(day(12)):
