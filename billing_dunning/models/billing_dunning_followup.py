@@ -150,13 +150,6 @@ class BillingDunningFollowup(models.Model):
                 status = f"{code} {labels.get(code, '')}".strip()
                 if code in PA_BLOCKING_STATUSES:
                     latest = move.billing_pa_status_ids.filtered(lambda s, c=code: s.code == c)[:1]
-                    # billing_fr_compliance words the reason (official wording of its code)
-                    # and the requested action; a status without that method, code and text
-                    explain = getattr(latest, "_billing_pa_explanation", None)
-                    details = explain() if explain else []
-                    reason = ": ".join(p for p in (latest.reason_code, latest.reason) if p)
-                    if reason and not explain:
-                        status = f"{status} ({reason})"
                     lines.append(
                         _(
                             "%(invoice)s is not reminded: its platform status is %(status)s.",
@@ -164,7 +157,9 @@ class BillingDunningFollowup(models.Model):
                             status=status,
                         )
                     )
-                    lines.extend(details)
+                    # billing_fr_compliance words the reason (official wording of its code),
+                    # the buyer's own words and the requested action
+                    lines.extend(latest._billing_pa_explanation())
                     held += move.amount_residual_signed
                 elif policy:
                     until = Run._dunning_pa_paused_until(move, policy)

@@ -14,6 +14,12 @@ _logger = logging.getLogger(__name__)
 _BATCH_PRINT = {}
 
 
+def _embedded_facturx(pdf):
+    """The factur-x.xml ``pdf`` carries, or None."""
+    reader = OdooPdfFileReader(io.BytesIO(pdf), strict=False)
+    return dict(reader.getAttachments()).get("factur-x.xml")
+
+
 # one file per concern of issue 13 (sending here, lifecycle statuses beside it)
 # pylint: disable=consider-merging-classes-inherited
 class AccountMove(models.Model):
@@ -238,8 +244,7 @@ class AccountMove(models.Model):
         self.ensure_one()
         if not pdf or not pdf.startswith(b"%PDF"):
             raise ValueError(_("no PDF of the invoice"))
-        reader = OdooPdfFileReader(io.BytesIO(pdf), strict=False)
-        if dict(reader.getAttachments()).get("factur-x.xml") == xml:
+        if _embedded_facturx(pdf) == xml:
             return pdf
         lang = (self.partner_id.lang or self.company_id.partner_id.lang or "fr_FR").replace(
             "_", "-"
@@ -258,8 +263,7 @@ class AccountMove(models.Model):
             },
             lang=lang,
         )
-        reader = OdooPdfFileReader(io.BytesIO(pdf), strict=False)
-        if dict(reader.getAttachments()).get("factur-x.xml") != xml:
+        if _embedded_facturx(pdf) != xml:
             raise ValueError(_("the Factur-X XML could not be embedded"))
         return pdf
 

@@ -261,14 +261,20 @@ class BillingPaFlow(models.Model):
                     {"state": "error", "error_code": code, "error_message": "\n".join(messages)}
                 )
             else:
-                delay = min(60 * 2 ** min(flow.attempts, 12), BACKOFF_MAX)
                 flow.write(
                     {
                         "error_code": code,
                         "error_message": "\n".join(messages),
-                        "next_attempt_date": fields.Datetime.now() + timedelta(seconds=delay),
+                        "next_attempt_date": flow._billing_pa_next_attempt(),
                     }
                 )
+
+    def _billing_pa_next_attempt(self, retry_after=None):
+        """When a flow that failed for a passing reason is tried again: after the platform's
+        ``Retry-After`` when it gave one, else 2, 4, 8... minutes up to BACKOFF_MAX."""
+        self.ensure_one()
+        delay = retry_after or min(60 * 2 ** min(self.attempts, 12), BACKOFF_MAX)
+        return fields.Datetime.now() + timedelta(seconds=delay)
 
     def _billing_pa_send_one(self, client):
         self.ensure_one()
@@ -295,12 +301,11 @@ class BillingPaFlow(models.Model):
             self.platform_id._billing_pa_stop(error)
             return
         except afnor_client.AfnorRetryableError as error:
-            delay = error.retry_after or min(60 * 2 ** min(self.attempts, 12), BACKOFF_MAX)
             self.write(
                 {
                     "error_code": error.code or str(error.status or "network"),
                     "error_message": str(error),
-                    "next_attempt_date": fields.Datetime.now() + timedelta(seconds=delay),
+                    "next_attempt_date": self._billing_pa_next_attempt(error.retry_after),
                 }
             )
             return
