@@ -2,6 +2,8 @@
 
 import os
 import re
+import subprocess
+import sys
 
 from conftest import ROOT, read_manifest
 
@@ -46,3 +48,17 @@ def test_tools_do_not_import_odoo(addon):
                 text = source.read()
             assert not re.search(r"^\s*(from|import) odoo", text, re.M), f"{addon}/tools/{name}"
             assert not re.search(r"^\s*from \.\.", text, re.M), f"{addon}/tools/{name}"
+
+
+def test_readme_and_apps_page_are_made_from_the_fragments(addon):
+    # README.rst and static/description/index.html are made by setup/readme from readme/*.md
+    # (as OCA's oca-gen-addon-readme does): a fragment edited without running it fails here
+    for name in ("DESCRIPTION.md", "CONFIGURE.md", "USAGE.md", "ROADMAP.md"):
+        assert os.path.isfile(os.path.join(ROOT, addon, "readme", name)), f"{addon}: {name}"
+    done = subprocess.run(
+        [sys.executable, os.path.join(ROOT, "setup", "readme"), "--check", addon],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
