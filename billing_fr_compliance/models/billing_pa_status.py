@@ -102,6 +102,7 @@ class BillingPaStatus(models.Model):
         string="Reconciliation",
         readonly=True,
         ondelete="set null",
+        check_company=True,
         index="btree_not_null",
         help="212 we emitted: the reconciliation of the payment it reports.",
     )

@@ -24,6 +24,9 @@ MATRIX = {
 }
 # national data, the same for every company (no company_id): no company rule
 SHARED = {"billing.fr.rate"}
+# relations without a company check, and why: the check has no company (it covers the
+# journals of the user's companies, which their own rules filter)
+NO_COMPANY_CHECK = ["billing.fr.numbering.check.journal_ids"]
 OPERATIONS = (("r", "read"), ("w", "write"), ("c", "create"), ("d", "unlink"))
 
 
@@ -68,6 +71,42 @@ def actual_matrix(case, addon, company):
             for role in ROLES
         )
     return matrix
+
+
+def unchecked_relations(env, addon):
+    """Relations of the models ``addon`` defines to company-bound records without
+    ``check_company`` (a model's parent, whose company it takes, and SQL views aside)."""
+    found = []
+    for name, Model in env.registry.items():
+        if Model._original_module != addon or Model._abstract or not Model._auto:
+            continue
+        company = Model._fields.get("company_id")
+        parent = company.related.split(".")[0] if company and company.related else None
+        for fname, field in Model._fields.items():
+            if (
+                field.type not in ("many2one", "many2many")
+                or field.related
+                or field.compute
+                or field.check_company
+                or fname == parent
+                or field.comodel_name in ("res.company", "res.users", "res.currency")
+            ):
+                continue
+            if "company_id" in env[field.comodel_name]._fields:
+                found.append(f"{name}.{fname}")
+    return sorted(found)
+
+
+def models_without_rule(env, addon, shared):
+    """The models ``addon`` defines (national data ``shared`` aside) without a record rule."""
+    return sorted(
+        name
+        for name, Model in env.registry.items()
+        if Model._original_module == addon
+        and not Model._abstract
+        and name not in shared
+        and not env["ir.rule"].search_count([("model_id.model", "=", name)])
+    )
 
 
 def assert_isolated(case, user_b, records):
@@ -151,6 +190,12 @@ class TestSecurity(BillingFrCommon):
     # ------------------------------------------------------------------ role matrix
     def test_role_matrix_is_the_readme(self):
         self.assertEqual(actual_matrix(self, "billing_fr_compliance", self.company), MATRIX)
+
+    def test_every_model_has_a_record_rule(self):
+        self.assertEqual(models_without_rule(self.env, "billing_fr_compliance", SHARED), [])
+
+    def test_relations_to_company_records_are_checked(self):
+        self.assertEqual(unchecked_relations(self.env, "billing_fr_compliance"), NO_COMPANY_CHECK)
 
     # ------------------------------------------------------------------ item 1
     def test_billing_user_cannot_create_statuses_or_flows(self):
@@ -253,6 +298,9 @@ class TestSecurity(BillingFrCommon):
         self.assertEqual(flow.state, "error")
         with self.assertRaises(AccessError):
             self.move.with_user(self.manager_b).action_billing_pa_send()
+        for action in ("action_fr_facturx_check", "action_fr_facturx_download"):
+            with self.assertRaises(AccessError, msg=action):
+                getattr(self.move.with_user(self.manager_b), action)()
 
     def test_answer_wizard_of_another_company(self):
         Answer = self.env["billing.pa.status.answer"].with_user(self.manager_b)

@@ -21,6 +21,9 @@ MATRIX = {
 }
 # models without a company: none here
 SHARED = set()
+# relations without a company check, and why: the wizard has no company (a user of several
+# companies invoices their deliveries at once; each invoice takes its delivery's company)
+NO_COMPANY_CHECK = ["stock.picking.invoice.picking_ids"]
 OPERATIONS = (("r", "read"), ("w", "write"), ("c", "create"), ("d", "unlink"))
 
 
@@ -65,6 +68,42 @@ def actual_matrix(case, addon, company):
             for role in ROLES
         )
     return matrix
+
+
+def unchecked_relations(env, addon):
+    """Relations of the models ``addon`` defines to company-bound records without
+    ``check_company`` (a model's parent, whose company it takes, and SQL views aside)."""
+    found = []
+    for name, Model in env.registry.items():
+        if Model._original_module != addon or Model._abstract or not Model._auto:
+            continue
+        company = Model._fields.get("company_id")
+        parent = company.related.split(".")[0] if company and company.related else None
+        for fname, field in Model._fields.items():
+            if (
+                field.type not in ("many2one", "many2many")
+                or field.related
+                or field.compute
+                or field.check_company
+                or fname == parent
+                or field.comodel_name in ("res.company", "res.users", "res.currency")
+            ):
+                continue
+            if "company_id" in env[field.comodel_name]._fields:
+                found.append(f"{name}.{fname}")
+    return sorted(found)
+
+
+def models_without_rule(env, addon, shared):
+    """The models ``addon`` defines (national data ``shared`` aside) without a record rule."""
+    return sorted(
+        name
+        for name, Model in env.registry.items()
+        if Model._original_module == addon
+        and not Model._abstract
+        and name not in shared
+        and not env["ir.rule"].search_count([("model_id.model", "=", name)])
+    )
 
 
 def assert_isolated(case, user_b, records):
@@ -116,6 +155,12 @@ class TestProjectLinkSecurity(SituationCommon):
 
     def test_role_matrix_is_the_readme(self):
         self.assertEqual(actual_matrix(self, "billing_project_link", self.company), MATRIX)
+
+    def test_every_model_has_a_record_rule(self):
+        self.assertEqual(models_without_rule(self.env, "billing_project_link", SHARED), [])
+
+    def test_relations_to_company_records_are_checked(self):
+        self.assertEqual(unchecked_relations(self.env, "billing_project_link"), NO_COMPANY_CHECK)
 
     def test_company_b_sees_nothing_of_company_a(self):
         self._situation(self._create_order(), [10, 10])
