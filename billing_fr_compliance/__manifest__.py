@@ -24,6 +24,7 @@
     },
     "data": [
         "security/ir.model.access.csv",
+        "security/billing_fr_numbering_check_security.xml",
         "data/billing_fr_rate_data.xml",
         "data/account_fiscal_position_data.xml",
         "data/ir_cron_data.xml",

@@ -8,8 +8,12 @@ class BillingDunningFollowupUpdate(models.TransientModel):
 
     _name = "billing.dunning.followup.update"
     _description = "Update Customer Payment Follow-up"
+    _check_company_auto = True
 
-    followup_id = fields.Many2one("billing.dunning.followup", required=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, default=lambda self: self.env.company
+    )
+    followup_id = fields.Many2one("billing.dunning.followup", required=True, check_company=True)
     currency_id = fields.Many2one(related="followup_id.currency_id")
     action = fields.Selection(
         [("pause", "Pause"), ("dispute", "Dispute"), ("promise", "Promise to pay")],
@@ -23,6 +27,10 @@ class BillingDunningFollowupUpdate(models.TransientModel):
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         followup = self.env["billing.dunning.followup"].browse(values.get("followup_id"))
+        if followup:
+            followup.check_access("read")
+            if "company_id" in fields_list and followup.company_id in self.env.companies:
+                values["company_id"] = followup.company_id.id
         if followup and values.get("action") == "promise" and "amount" in fields_list:
             values["amount"] = followup.overdue_amount
         return values

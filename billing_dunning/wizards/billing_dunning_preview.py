@@ -9,9 +9,12 @@ class BillingDunningPreview(models.TransientModel):
 
     _name = "billing.dunning.preview"
     _description = "Dunning Run Preview"
+    _check_company_auto = True
 
     company_id = fields.Many2one("res.company", required=True, readonly=True)
-    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", readonly=True, check_company=True
+    )
     date = fields.Date(readonly=True)
     line_ids = fields.One2many("billing.dunning.preview.line", "preview_id", readonly=True)
     reminder_count = fields.Integer(string="Reminders", readonly=True)
@@ -133,12 +136,16 @@ class BillingDunningPreview(models.TransientModel):
 class BillingDunningPreviewLine(models.TransientModel):
     _name = "billing.dunning.preview.line"
     _description = "Dunning Run Preview Line"
+    _check_company_auto = True
 
     preview_id = fields.Many2one("billing.dunning.preview", required=True, ondelete="cascade")
-    partner_id = fields.Many2one("res.partner", string="Customer")
-    reminder_level_id = fields.Many2one("billing.dunning.level", string="Reminder level")
-    move_id = fields.Many2one("account.move", string="Invoice")
-    level_id = fields.Many2one("billing.dunning.level", string="New level")
+    company_id = fields.Many2one(related="preview_id.company_id", store=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", check_company=True)
+    reminder_level_id = fields.Many2one(
+        "billing.dunning.level", string="Reminder level", check_company=True
+    )
+    move_id = fields.Many2one("account.move", string="Invoice", check_company=True)
+    level_id = fields.Many2one("billing.dunning.level", string="New level", check_company=True)
     days_late = fields.Integer()
     currency_id = fields.Many2one("res.currency")
     amount_residual = fields.Monetary(string="Amount due", currency_field="currency_id")

@@ -189,6 +189,8 @@ class AccountMove(models.Model):
         """Button: build and validate the Factur-X XML, show the result and reload the form
         (status and messages)."""
         self.ensure_one()
+        # the result is stored under sudo(): only on a document the user may read
+        self.check_access("read")
         __, messages = self._fr_facturx_build(force=True)
         reload = {"type": "ir.actions.client", "tag": "soft_reload"}
         if messages:
@@ -217,6 +219,8 @@ class AccountMove(models.Model):
     def action_fr_facturx_download(self):
         """Button: download the Factur-X XML of the document (refused when it is not valid)."""
         self.ensure_one()
+        # the result is stored under sudo(): only on a document the user may read
+        self.check_access("read")
         if self.state != "posted" or not self.is_sale_document():
             raise UserError(
                 _(

@@ -9,7 +9,7 @@ from markupsafe import Markup, escape
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools import cdar
+from ..tools import cdar, safe_xml
 
 _logger = logging.getLogger(__name__)
 
@@ -106,6 +106,15 @@ class AccountMove(models.Model):
         """
         if isinstance(xml_bytes, str):
             xml_bytes = xml_bytes.encode("utf-8")
+        if safe_xml.has_doctype(xml_bytes):
+            # entities and DTDs could read the server's files: refused before anything
+            raise UserError(
+                _(
+                    "The lifecycle message %(flow)s from the platform declares a DOCTYPE "
+                    "(entities or a DTD): it is refused and was not read.",
+                    flow=flow_id or "",
+                )
+            )
         try:
             parsed = cdar.parse(xml_bytes)
         except cdar.CdarError as error:

@@ -268,6 +268,8 @@ class AccountMove(models.Model):
         return pdf
 
     def action_billing_pa_send(self):
+        # the flows are created under sudo(): only for invoices the user may change
+        self.check_access("write")
         for move in self:
             if not move._billing_pa_sendable():
                 raise UserError(

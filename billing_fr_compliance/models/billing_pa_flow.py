@@ -36,7 +36,9 @@ class BillingPaFlow(models.Model):
         required=True, readonly=True, copy=False, default=lambda self: str(uuid.uuid4())
     )
     file_name = fields.Char(required=True)
-    attachment_id = fields.Many2one("ir.attachment", ondelete="restrict", copy=False)
+    attachment_id = fields.Many2one(
+        "ir.attachment", ondelete="restrict", copy=False, check_company=True
+    )
     flow_syntax = fields.Selection(
         [(s, s) for s in afnor_client.FLOW_SYNTAXES], required=True, default="Factur-X"
     )
@@ -107,6 +109,7 @@ class BillingPaFlow(models.Model):
                     "raw": content,
                     "res_model": self._name,
                     "res_id": self.id,
+                    "company_id": self.company_id.id,
                 }
             )
         )
@@ -276,8 +279,34 @@ class BillingPaFlow(models.Model):
         delay = retry_after or min(60 * 2 ** min(self.attempts, 12), BACKOFF_MAX)
         return fields.Datetime.now() + timedelta(seconds=delay)
 
+    def _billing_pa_attachment_is_own(self):
+        """Whether the flow's file is the one the addon made for it (attached to the flow)."""
+        self.ensure_one()
+        attachment = self.attachment_id.sudo()
+        return attachment.res_model == self._name and attachment.res_id == self.id
+
+    def _billing_pa_refuse_attachment(self):
+        """A file that is not the flow's own is never sent: the flow is put in error."""
+        self.sudo().write(
+            {
+                "state": "error",
+                "error_code": "ATTACHMENT",
+                "error_message": _(
+                    "Flow %(flow)s: the file %(file)s was not made for this flow (field: "
+                    "Attachment); it is not sent.",
+                    flow=self.tracking_id,
+                    file=self.file_name,
+                ),
+                "next_attempt_date": False,
+            }
+        )
+
     def _billing_pa_send_one(self, client):
         self.ensure_one()
+        # checked again right before sending: only the file made for this flow leaves
+        if not self._billing_pa_attachment_is_own():
+            self._billing_pa_refuse_attachment()
+            return
         content = self.attachment_id.raw
         try:
             answer = None
@@ -330,7 +359,11 @@ class BillingPaFlow(models.Model):
         )
 
     def action_retry(self):
-        self.filtered(lambda f: f.state == "error").write(
+        # billing users only read flows: the retry is written under sudo() once the user is
+        # known to read the flows (company rule) and their invoices
+        self.check_access("read")
+        self.move_id.check_access("read")
+        self.sudo().filtered(lambda f: f.state == "error").write(
             {"state": "to_send", "next_attempt_date": False}
         )
-        self.env.ref("billing_fr_compliance.ir_cron_billing_pa_send")._trigger()
+        self.env.ref("billing_fr_compliance.ir_cron_billing_pa_send").sudo()._trigger()

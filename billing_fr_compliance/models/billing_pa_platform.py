@@ -141,6 +141,9 @@ class BillingPaPlatform(models.Model):
 
     def _billing_pa_client(self):
         self.ensure_one()
+        # the credentials are read under sudo(): only for a platform the user may read (its
+        # company among the user's), before anything of it reaches the cache
+        self.check_access("read")
         platform = self.sudo()
         return afnor_client.AfnorClient(
             flow_url=platform.flow_url,

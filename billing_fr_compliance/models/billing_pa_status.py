@@ -86,7 +86,11 @@ class BillingPaStatus(models.Model):
         help="Identifies a status of one message: the same message twice records nothing new.",
     )
     attachment_id = fields.Many2one(
-        "ir.attachment", string="CDAR File", readonly=True, ondelete="set null"
+        "ir.attachment",
+        string="CDAR File",
+        readonly=True,
+        ondelete="set null",
+        check_company=True,
     )
     validation_errors = fields.Text(
         readonly=True,
@@ -98,6 +102,7 @@ class BillingPaStatus(models.Model):
         string="Reconciliation",
         readonly=True,
         ondelete="set null",
+        check_company=True,
         index="btree_not_null",
         help="212 we emitted: the reconciliation of the payment it reports.",
     )
@@ -240,6 +245,14 @@ class BillingPaStatus(models.Model):
                 continue
             if status.company_id not in running:
                 continue
+            if not status._billing_pa_attachment_is_own():
+                # never queue a file the addon did not make for this status: its flow is
+                # recorded in error, without the file
+                flows._billing_pa_enqueue(
+                    status.move_id, "lifecycle", status.attachment_id.sudo().name, None, "CDAR"
+                )._billing_pa_refuse_attachment()
+                queued |= status
+                continue
             flows._billing_pa_enqueue(
                 status.move_id,
                 "lifecycle",
@@ -250,6 +263,15 @@ class BillingPaStatus(models.Model):
             queued |= status
         queued.sudo().send_state = "queued"
         return queued
+
+    def _billing_pa_attachment_is_own(self):
+        """Whether the status's CDAR is the file the addon made for it: attached to its
+        invoice (or to the status itself when it has no invoice)."""
+        self.ensure_one()
+        attachment = self.attachment_id.sudo()
+        if self.move_id:
+            return attachment.res_model == "account.move" and attachment.res_id == self.move_id.id
+        return attachment.res_model == self._name and attachment.res_id == self.id
 
     @api.model
     def _billing_pa_enqueue_all_waiting(self, limit=1000, companies=None):

@@ -13,6 +13,7 @@ from . import (
     test_pa_status,
     test_pa_status_out,
     test_report,
+    test_security,
     test_tour,
 )
 

@@ -25,7 +25,7 @@ import threading
 
 from lxml import etree
 
-from . import facturx_check
+from . import facturx_check, safe_xml
 
 NS = {
     "rsm": "urn:un:unece:uncefact:data:standard:CrossDomainAcknowledgementAndResponse:100",
@@ -266,10 +266,13 @@ def _root(xml):
     if not xml or not xml.strip():
         raise CdarError("The lifecycle message is empty.")
     xml = xml.lstrip(b"\xef\xbb\xbf")  # the official examples start with a byte-order mark
-    try:
-        root = etree.fromstring(
-            xml, parser=etree.XMLParser(resolve_entities=False, no_network=True)
+    if safe_xml.has_doctype(xml):
+        raise CdarError(
+            "The lifecycle message declares a DOCTYPE (entities or a DTD), which is not "
+            "accepted: it was refused and not read."
         )
+    try:
+        root = etree.fromstring(xml, parser=safe_xml.parser())
     except etree.XMLSyntaxError as error:
         raise CdarError(f"The lifecycle message is not XML: {error}") from error
     if root.tag != "{%s}CrossDomainAcknowledgementAndResponse" % NS["rsm"]:
@@ -531,6 +534,8 @@ def check_schematron(xml):
     if isinstance(xml, bytes):
         xml = xml.decode("utf-8")
     xml = xml.lstrip("\ufeff")
+    if safe_xml.has_doctype(xml):  # Saxon would resolve the entities it declares
+        return [_fired("DOCTYPE", safe_xml.DOCTYPE_MESSAGE, "xml")]
     with facturx_check._lock:  # one Saxon processor per process, shared with Factur-X checks
         processor = facturx_check._executables()["processor"]
         if "xslt" not in _cache:
@@ -540,7 +545,7 @@ def check_schematron(xml):
         node = processor.parse_xml(xml_text=xml)
         report = _cache["xslt"].transform_to_string(xdm_node=node)
     fired = []
-    for elem in etree.fromstring(report.encode("utf-8")).iter(
+    for elem in etree.fromstring(report.encode("utf-8"), parser=safe_xml.parser()).iter(
         SVRL + "failed-assert", SVRL + "successful-report"
     ):
         flag = elem.get("flag")

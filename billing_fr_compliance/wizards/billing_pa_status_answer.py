@@ -10,8 +10,14 @@ class BillingPaStatusAnswer(models.TransientModel):
 
     _name = "billing.pa.status.answer"
     _description = "Answer to a Platform Status"
+    _check_company_auto = True
 
-    move_id = fields.Many2one("account.move", string="Invoice", required=True, readonly=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, default=lambda self: self.env.company
+    )
+    move_id = fields.Many2one(
+        "account.move", string="Invoice", required=True, readonly=True, check_company=True
+    )
     current_status = fields.Char(related="move_id.billing_pa_status_label")
     current_reason = fields.Text(compute="_compute_current_reason")
     code = fields.Selection(
@@ -28,6 +34,17 @@ class BillingPaStatusAnswer(models.TransientModel):
         help="What was completed or why the invoice is cancelled; sent in the status.",
     )
 
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        # the invoice's company, when the user may read the invoice and work in its company
+        move = self.env["account.move"].browse(values.get("move_id"))
+        if move and "company_id" in fields_list:
+            move.check_access("read")
+            if move.company_id in self.env.companies:
+                values["company_id"] = move.company_id.id
+        return values
+
     @api.depends("move_id")
     def _compute_current_reason(self):
         for wizard in self:
@@ -39,6 +56,8 @@ class BillingPaStatusAnswer(models.TransientModel):
     def action_send(self):
         self.ensure_one()
         move = self.move_id
+        # the status is written under sudo(): the user must be able to change the invoice
+        move.check_access("write")
         if not move._billing_pa_can_emit():
             raise UserError(
                 _(

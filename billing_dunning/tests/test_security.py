@@ -1,0 +1,214 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Access: the role matrix of the README, company isolation of every model (wizards included),
+and the follow-up of one company out of reach of a user of another."""
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, new_test_user, tagged
+
+from .common import DUE, DunningCommon
+
+# The "Security" table of README.md: per model, what each role may do (r read, w write,
+# c create, d delete; "-" nothing). Roles: internal user, billing user (Accounting:
+# Invoicing), billing manager (Accounting: Administrator), stock user (Inventory: User),
+# portal user.
+ROLES = ("internal", "billing_user", "billing_manager", "stock_user", "portal")
+MATRIX = {
+    "billing.dunning.policy": ("-", "r", "rwcd", "-", "-"),
+    "billing.dunning.level": ("-", "r", "rwcd", "-", "-"),
+    "billing.dunning.rate": ("-", "r", "rwcd", "-", "-"),
+    "billing.dunning.reminder": ("-", "rwc", "rwcd", "-", "-"),
+    "billing.dunning.reminder.line": ("-", "rc", "rwcd", "-", "-"),
+    "billing.dunning.outcome": ("-", "rwc", "rwcd", "-", "-"),
+    "billing.dunning.followup": ("-", "rwc", "rwcd", "-", "-"),
+    "billing.dunning.followup.update": ("-", "rwcd", "rwcd", "-", "-"),
+    "billing.dunning.preview": ("-", "rwcd", "rwcd", "-", "-"),
+    "billing.dunning.preview.line": ("-", "rwcd", "rwcd", "-", "-"),
+}
+# national data, the same for every company (no company_id): no company rule
+SHARED = {"billing.dunning.rate"}
+NO_COMPANY_CHECK = []
+OPERATIONS = (("r", "read"), ("w", "write"), ("c", "create"), ("d", "unlink"))
+
+
+def role_groups(env):
+    stock = env.ref("stock.group_stock_user", raise_if_not_found=False)
+    return {
+        "internal": "base.group_user",
+        "billing_user": "account.group_account_invoice",
+        "billing_manager": "account.group_account_manager",
+        "stock_user": "stock.group_stock_user" if stock else "base.group_user",
+        "portal": "base.group_portal",
+    }
+
+
+def actual_matrix(case, addon, company):
+    """The rights each role's user really has (ir.model.access), per model of ``addon``."""
+    users = {
+        role: new_test_user(
+            case.env,
+            login=f"{addon}_matrix_{role}",
+            groups=groups,
+            company_id=company.id,
+            company_ids=[Command.set(company.ids)],
+        )
+        for role, groups in role_groups(case.env).items()
+    }
+    # the models ``addon`` defines (not those it extends)
+    models = sorted(
+        name
+        for name, Model in case.env.registry.items()
+        if Model._original_module == addon and not Model._abstract
+    )
+    matrix = {}
+    for model in models:
+        matrix[model] = tuple(
+            "".join(
+                letter
+                for letter, operation in OPERATIONS
+                if case.env[model].with_user(users[role]).browse().has_access(operation)
+            )
+            or "-"
+            for role in ROLES
+        )
+    return matrix
+
+
+def unchecked_relations(env, addon):
+    """Relations of the models ``addon`` defines to company-bound records without
+    ``check_company`` (a model's parent, whose company it takes, and SQL views aside)."""
+    found = []
+    for name, Model in env.registry.items():
+        if Model._original_module != addon or Model._abstract or not Model._auto:
+            continue
+        company = Model._fields.get("company_id")
+        parent = company.related.split(".")[0] if company and company.related else None
+        for fname, field in Model._fields.items():
+            if (
+                field.type not in ("many2one", "many2many")
+                or field.related
+                or field.compute
+                or field.check_company
+                or fname == parent
+                or field.comodel_name in ("res.company", "res.users", "res.currency")
+            ):
+                continue
+            if "company_id" in env[field.comodel_name]._fields:
+                found.append(f"{name}.{fname}")
+    return sorted(found)
+
+
+def models_without_rule(env, addon, shared):
+    """The models ``addon`` defines (national data ``shared`` aside) without a record rule."""
+    return sorted(
+        name
+        for name, Model in env.registry.items()
+        if Model._original_module == addon
+        and not Model._abstract
+        and name not in shared
+        and not env["ir.rule"].search_count([("model_id.model", "=", name)])
+    )
+
+
+def assert_isolated(case, user_b, records):
+    """``user_b`` finds, reads and counts none of ``records`` (of another company)."""
+    model = records._name
+    Model = case.env[model].with_user(user_b)
+    case.assertTrue(records, f"{model}: the test has no record of company A")
+    case.assertFalse(Model.search([("id", "in", records.ids)]), model)
+    with case.assertRaises(AccessError, msg=model):
+        Model.browse(records.ids).read(["display_name"])
+    groups = Model.read_group([("id", "in", records.ids)], ["__count"], [])
+    case.assertEqual(sum(group["__count"] for group in groups), 0, model)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningAccessMatrix(DunningCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_b = cls.setup_other_company(name="Dunning Security B")["company"]
+        cls._switch_off_fr_gate()
+        cls.user_a = new_test_user(
+            cls.env,
+            login="sec_dunning_user_a",
+            groups="account.group_account_invoice",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
+        cls.manager_b = new_test_user(
+            cls.env,
+            login="sec_dunning_manager_b",
+            groups="account.group_account_manager",
+            company_id=cls.company_b.id,
+            company_ids=[Command.set(cls.company_b.ids)],
+        )
+        cls.invoice = cls._invoice(cls.b2b, DUE, 500.0)
+        cls.followup = cls.env["billing.dunning.followup"]._get_or_create(cls.b2b, cls.company)
+
+    def test_role_matrix_is_the_readme(self):
+        self.assertEqual(actual_matrix(self, "billing_dunning", self.company), MATRIX)
+
+    def test_every_model_has_a_record_rule(self):
+        self.assertEqual(models_without_rule(self.env, "billing_dunning", SHARED), [])
+
+    def test_relations_to_company_records_are_checked(self):
+        self.assertEqual(unchecked_relations(self.env, "billing_dunning"), NO_COMPANY_CHECK)
+
+    def test_company_b_sees_nothing_of_company_a(self):
+        Preview = self.env["billing.dunning.preview"].with_user(self.user_a)
+        preview = Preview._build(self.company)
+        self.assertTrue(preview.line_ids, "the preview shows the overdue invoice")
+        self.env["billing.dunning.followup.update"].with_user(self.user_a).create(
+            {"followup_id": self.followup.id, "action": "pause"}
+        )
+        self._run_cron()
+        self.assertTrue(self._reminders(self.b2b).outcome_ids)
+        for model in MATRIX:
+            if model in SHARED:
+                self.assertNotIn("company_id", self.env[model]._fields, model)
+                continue
+            assert_isolated(self, self.manager_b, self.env[model].sudo().search([]))
+
+    def test_wizards_are_their_user_s_own(self):
+        other_a = new_test_user(
+            self.env,
+            login="sec_dunning_other_a",
+            groups="account.group_account_manager",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        preview = self.env["billing.dunning.preview"].with_user(self.user_a)._build(self.company)
+        update = (
+            self.env["billing.dunning.followup.update"]
+            .with_user(self.user_a)
+            .create({"followup_id": self.followup.id, "action": "pause"})
+        )
+        for wizard in (preview, preview.line_ids, update):
+            assert_isolated(self, other_a, wizard.sudo())
+
+    def test_followup_of_another_company(self):
+        Update = self.env["billing.dunning.followup.update"].with_user(self.manager_b)
+        with self.assertRaises(AccessError):
+            Form(Update.with_context(default_followup_id=self.followup.id, default_action="pause"))
+        with self.assertRaises(UserError):
+            Update.create({"followup_id": self.followup.id, "action": "pause"})
+        with self.assertRaises(UserError):
+            self.env["billing.dunning.preview"].with_user(self.manager_b)._build(self.company)
+
+    def test_relations_checked_against_the_company(self):
+        with self.assertRaises(UserError):
+            self.env["billing.dunning.followup.update"].create(
+                {
+                    "company_id": self.company_b.id,
+                    "followup_id": self.followup.id,
+                    "action": "pause",
+                }
+            )
+        preview = self.env["billing.dunning.preview"].create(
+            {"company_id": self.company_b.id, "date": DUE}
+        )
+        with self.assertRaises(UserError):
+            self.env["billing.dunning.preview.line"].create(
+                {"preview_id": preview.id, "move_id": self.invoice.id}
+            )

@@ -1,0 +1,380 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Access: the role matrix of the README, company isolation of every model, the files the
+platform queue may send, and no action of one company run by a user of another."""
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, new_test_user, tagged
+
+from .common import BillingFrCommon
+
+# The "Security" table of README.md: per model, what each role may do (r read, w write,
+# c create, d delete; "-" nothing). Roles: internal user, billing user (Accounting:
+# Invoicing), billing manager (Accounting: Administrator), stock user (Inventory: User),
+# portal user.
+ROLES = ("internal", "billing_user", "billing_manager", "stock_user", "portal")
+MATRIX = {
+    "billing.fr.rate": ("-", "r", "rwcd", "-", "-"),
+    "billing.fr.numbering.check": ("-", "rwcd", "rwcd", "-", "-"),
+    "billing.fr.numbering.check.line": ("-", "rwcd", "rwcd", "-", "-"),
+    "billing.pa.platform": ("-", "r", "rwcd", "-", "-"),
+    "billing.pa.flow": ("-", "r", "rwcd", "-", "-"),
+    "billing.pa.status": ("-", "r", "rwcd", "-", "-"),
+    "billing.pa.status.answer": ("-", "rwc", "rwc", "-", "-"),
+}
+# national data, the same for every company (no company_id): no company rule
+SHARED = {"billing.fr.rate"}
+# relations without a company check, and why: the check has no company (it covers the
+# journals of the user's companies, which their own rules filter)
+NO_COMPANY_CHECK = ["billing.fr.numbering.check.journal_ids"]
+OPERATIONS = (("r", "read"), ("w", "write"), ("c", "create"), ("d", "unlink"))
+
+
+def role_groups(env):
+    stock = env.ref("stock.group_stock_user", raise_if_not_found=False)
+    return {
+        "internal": "base.group_user",
+        "billing_user": "account.group_account_invoice",
+        "billing_manager": "account.group_account_manager",
+        "stock_user": "stock.group_stock_user" if stock else "base.group_user",
+        "portal": "base.group_portal",
+    }
+
+
+def actual_matrix(case, addon, company):
+    """The rights each role's user really has (ir.model.access), per model of ``addon``."""
+    users = {
+        role: new_test_user(
+            case.env,
+            login=f"{addon}_matrix_{role}",
+            groups=groups,
+            company_id=company.id,
+            company_ids=[Command.set(company.ids)],
+        )
+        for role, groups in role_groups(case.env).items()
+    }
+    # the models ``addon`` defines (not those it extends)
+    models = sorted(
+        name
+        for name, Model in case.env.registry.items()
+        if Model._original_module == addon and not Model._abstract
+    )
+    matrix = {}
+    for model in models:
+        matrix[model] = tuple(
+            "".join(
+                letter
+                for letter, operation in OPERATIONS
+                if case.env[model].with_user(users[role]).browse().has_access(operation)
+            )
+            or "-"
+            for role in ROLES
+        )
+    return matrix
+
+
+def unchecked_relations(env, addon):
+    """Relations of the models ``addon`` defines to company-bound records without
+    ``check_company`` (a model's parent, whose company it takes, and SQL views aside)."""
+    found = []
+    for name, Model in env.registry.items():
+        if Model._original_module != addon or Model._abstract or not Model._auto:
+            continue
+        company = Model._fields.get("company_id")
+        parent = company.related.split(".")[0] if company and company.related else None
+        for fname, field in Model._fields.items():
+            if (
+                field.type not in ("many2one", "many2many")
+                or field.related
+                or field.compute
+                or field.check_company
+                or fname == parent
+                or field.comodel_name in ("res.company", "res.users", "res.currency")
+            ):
+                continue
+            if "company_id" in env[field.comodel_name]._fields:
+                found.append(f"{name}.{fname}")
+    return sorted(found)
+
+
+def models_without_rule(env, addon, shared):
+    """The models ``addon`` defines (national data ``shared`` aside) without a record rule."""
+    return sorted(
+        name
+        for name, Model in env.registry.items()
+        if Model._original_module == addon
+        and not Model._abstract
+        and name not in shared
+        and not env["ir.rule"].search_count([("model_id.model", "=", name)])
+    )
+
+
+def assert_isolated(case, user_b, records):
+    """``user_b`` finds, reads and counts none of ``records`` (of another company)."""
+    model = records._name
+    Model = case.env[model].with_user(user_b)
+    case.assertTrue(records, f"{model}: the test has no record of company A")
+    case.assertFalse(Model.search([("id", "in", records.ids)]), model)
+    with case.assertRaises(AccessError, msg=model):
+        Model.browse(records.ids).read(["display_name"])
+    groups = Model.read_group([("id", "in", records.ids)], ["__count"], [])
+    case.assertEqual(sum(group["__count"] for group in groups), 0, model)
+
+
+@tagged("post_install", "-at_install")
+class TestSecurity(BillingFrCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.fr_gate_mode = "off"
+        cls.company_b = cls.setup_other_company(name="Security B")["company"]
+        cls.user_a = new_test_user(
+            cls.env,
+            login="sec_fr_user_a",
+            groups="account.group_account_invoice",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
+        cls.manager_b = new_test_user(
+            cls.env,
+            login="sec_fr_manager_b",
+            groups="account.group_account_manager",
+            company_id=cls.company_b.id,
+            company_ids=[Command.set(cls.company_b.ids)],
+        )
+        cls.platform = cls.env["billing.pa.platform"].create(
+            {
+                "name": "Platform of A",
+                "company_id": cls.company.id,
+                # nothing listens: a call that should not happen fails at once
+                "flow_url": "http://127.0.0.1:9/secret-path-of-a",
+                "bearer_token": "token-of-a",
+            }
+        )
+        cls.move = cls.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": cls.customer.id,
+                "invoice_line_ids": [Command.create({"name": "Service", "price_unit": 100.0})],
+            }
+        )
+        cls.move.action_post()
+        # a file that is not the addon's: someone else's document
+        cls.foreign = cls.env["ir.attachment"].create(
+            {
+                "name": "contract.pdf",
+                "raw": b"SECRET CONTRACT",
+                "res_model": "res.partner",
+                "res_id": cls.customer.id,
+                "company_id": cls.company.id,
+            }
+        )
+
+    def _flow(self, **values):
+        return (
+            self.env["billing.pa.flow"]
+            .sudo()
+            .create(
+                {
+                    "platform_id": self.platform.id,
+                    "company_id": self.company.id,
+                    "move_id": self.move.id,
+                    "flow_type": "lifecycle",
+                    "flow_syntax": "CDAR",
+                    "file_name": "status.xml",
+                    **values,
+                }
+            )
+        )
+
+    # ------------------------------------------------------------------ role matrix
+    def test_role_matrix_is_the_readme(self):
+        self.assertEqual(actual_matrix(self, "billing_fr_compliance", self.company), MATRIX)
+
+    def test_every_model_has_a_record_rule(self):
+        self.assertEqual(models_without_rule(self.env, "billing_fr_compliance", SHARED), [])
+
+    def test_relations_to_company_records_are_checked(self):
+        self.assertEqual(unchecked_relations(self.env, "billing_fr_compliance"), NO_COMPANY_CHECK)
+
+    # ------------------------------------------------------------------ item 1
+    def test_billing_user_cannot_create_statuses_or_flows(self):
+        with self.assertRaises(AccessError):
+            self.env["billing.pa.status"].with_user(self.user_a).create(
+                {
+                    "company_id": self.company.id,
+                    "code": "212",
+                    "direction": "out",
+                    "send_state": "waiting",
+                    "move_id": self.move.id,
+                    "attachment_id": self.foreign.id,
+                }
+            )
+        with self.assertRaises(AccessError):
+            self.env["billing.pa.flow"].with_user(self.user_a).create(
+                {
+                    "platform_id": self.platform.id,
+                    "company_id": self.company.id,
+                    "flow_type": "lifecycle",
+                    "file_name": "x.xml",
+                    "attachment_id": self.foreign.id,
+                }
+            )
+        flow = self._flow()
+        with self.assertRaises(AccessError):
+            flow.with_user(self.user_a).write({"attachment_id": self.foreign.id})
+
+    def test_foreign_file_of_a_status_is_never_queued(self):
+        status = (
+            self.env["billing.pa.status"]
+            .sudo()
+            .create(
+                {
+                    "company_id": self.company.id,
+                    "move_id": self.move.id,
+                    "code": "212",
+                    "direction": "out",
+                    "send_state": "waiting",
+                    "attachment_id": self.foreign.id,
+                }
+            )
+        )
+        status._billing_pa_enqueue_waiting()
+        flow = self.move.billing_pa_flow_ids.filtered(lambda f: f.flow_type == "lifecycle")
+        self.assertEqual(len(flow), 1)
+        self.assertEqual((flow.state, flow.error_code), ("error", "ATTACHMENT"))
+        self.assertFalse(flow.attachment_id)
+        copies = self.env["ir.attachment"].search(
+            [("res_model", "=", "billing.pa.flow"), ("res_id", "=", flow.id)]
+        )
+        self.assertFalse(copies, "the foreign file was copied into the queue")
+        self.assertEqual(status.send_state, "queued")
+
+    def test_own_file_of_a_status_is_queued(self):
+        status = (
+            self.env["billing.pa.status"]
+            .sudo()
+            .create(
+                {
+                    "company_id": self.company.id,
+                    "move_id": self.move.id,
+                    "code": "212",
+                    "direction": "out",
+                    "send_state": "waiting",
+                }
+            )
+        )
+        status.attachment_id = self.env["account.move"]._billing_pa_cdar_attachment(
+            status, b"<cdar/>"
+        )
+        status._billing_pa_enqueue_waiting()
+        flow = self.move.billing_pa_flow_ids.filtered(lambda f: f.flow_type == "lifecycle")
+        self.assertEqual(flow.state, "to_send")
+        self.assertEqual(flow.attachment_id.raw, b"<cdar/>")
+
+    def test_foreign_file_of_a_flow_is_never_sent(self):
+        flow = self._flow(attachment_id=self.foreign.id)
+        flow._billing_pa_send()
+        self.assertEqual((flow.state, flow.error_code), ("error", "ATTACHMENT"))
+        self.assertFalse(flow.platform_flow_id)
+
+    def test_billing_user_retries_a_flow(self):
+        flow = self._flow(state="error", error_code="500")
+        flow.with_user(self.user_a).action_retry()
+        self.assertEqual(flow.state, "to_send")
+
+    # ------------------------------------------------------------------ item 2
+    def test_other_company_cannot_use_the_platform(self):
+        platform = self.platform.with_user(self.manager_b)
+        with self.assertRaises(AccessError):
+            platform.action_test_connection()
+        with self.assertRaises(AccessError):
+            platform._billing_pa_client()
+
+    def test_other_company_cannot_act_on_flows_and_invoices(self):
+        flow = self._flow(state="error", error_code="500")
+        with self.assertRaises(AccessError):
+            flow.with_user(self.manager_b).action_retry()
+        self.assertEqual(flow.state, "error")
+        with self.assertRaises(AccessError):
+            self.move.with_user(self.manager_b).action_billing_pa_send()
+        for action in ("action_fr_facturx_check", "action_fr_facturx_download"):
+            with self.assertRaises(AccessError, msg=action):
+                getattr(self.move.with_user(self.manager_b), action)()
+
+    def test_answer_wizard_of_another_company(self):
+        Answer = self.env["billing.pa.status.answer"].with_user(self.manager_b)
+        with self.assertRaises(AccessError):
+            Form(Answer.with_context(default_move_id=self.move.id))
+        with self.assertRaises(UserError):  # AccessError is a UserError
+            Answer.create({"move_id": self.move.id, "code": "220"})
+
+    # ------------------------------------------------------------------ item 3 and 5
+    def test_company_b_sees_nothing_of_company_a(self):
+        self._flow()
+        self.env["billing.pa.status"].sudo().create(
+            {"company_id": self.company.id, "move_id": self.move.id, "code": "205"}
+        )
+        Answer = self.env["billing.pa.status.answer"].with_user(self.user_a)
+        Answer.create({"move_id": self.move.id, "code": "220"})
+        check = self.env["billing.fr.numbering.check"].with_user(self.user_a).create({})
+        self.env["billing.fr.numbering.check.line"].with_user(self.user_a).create(
+            {
+                "check_id": check.id,
+                "kind": "gap",
+                "journal_id": self.move.journal_id.id,
+                "move_id": self.move.id,
+            }
+        )
+        for model in MATRIX:
+            if model in SHARED:
+                self.assertNotIn("company_id", self.env[model]._fields, model)
+                continue
+            assert_isolated(self, self.manager_b, self.env[model].sudo().search([]))
+
+    def test_wizards_are_their_user_s_own(self):
+        other_a = new_test_user(
+            self.env,
+            login="sec_fr_other_a",
+            groups="account.group_account_manager",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        answer = (
+            self.env["billing.pa.status.answer"]
+            .with_user(self.user_a)
+            .create({"move_id": self.move.id, "code": "220"})
+        )
+        check = self.env["billing.fr.numbering.check"].with_user(self.user_a).create({})
+        for wizard in (answer, check):
+            assert_isolated(self, other_a, wizard.sudo())
+
+    def test_relations_checked_against_the_company(self):
+        invoice_b = (
+            self.env["account.move"]
+            .with_company(self.company_b)
+            .create({"move_type": "out_invoice", "partner_id": self.customer.id})
+        )
+        with self.assertRaises(UserError):
+            self.env["billing.pa.status.answer"].create(
+                {"company_id": self.company.id, "move_id": invoice_b.id, "code": "220"}
+            )
+        attachment_b = self.env["ir.attachment"].create(
+            {"name": "b.xml", "raw": b"<b/>", "company_id": self.company_b.id}
+        )
+        with self.assertRaises(UserError):
+            self.env["billing.pa.status"].create(
+                {"company_id": self.company.id, "code": "205", "attachment_id": attachment_b.id}
+            )
+        with self.assertRaises(UserError):
+            self._flow(attachment_id=attachment_b.id)
+
+    def test_cdar_with_doctype_refused_with_a_clear_message(self):
+        xml = (
+            b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>'
+        )
+        with self.assertRaisesRegex(UserError, "DOCTYPE"):
+            self.env["account.move"]._billing_pa_record_cdar(xml, platform=self.platform)
+        self.assertFalse(
+            self.env["billing.pa.status"].search([("company_id", "=", self.company.id)])
+        )
