@@ -8,6 +8,7 @@ from . import (
     billing_dunning_penalty,
     billing_dunning_policy,
     billing_dunning_rate,
+    billing_dunning_receivable,
     billing_dunning_reminder,
     billing_dunning_reminder_line,
     billing_dunning_run,
