@@ -95,8 +95,7 @@ class TestDunningReceivable(DunningCommon):
             lines = model.search(domain)
             # read everything now, while today is today
             lines.fetch(list(model._fields))
-            for line in lines:
-                line.expected_explanation  # noqa: B018
+            lines.mapped("expected_explanation")
             return lines
 
     def _line(self, move):
