@@ -24,6 +24,7 @@
         "views/account_move_views.xml",
         "views/res_partner_views.xml",
         "views/billing_dunning_receivable_views.xml",
+        "views/billing_dunning_dso_views.xml",
         "report/billing_dunning_reminder_report.xml",
         "views/billing_dunning_menus.xml",
     ],

@@ -1,6 +1,8 @@
 from . import (
     account_move,
     account_move_line,
+    billing_dunning_backtest,
+    billing_dunning_dso,
     billing_dunning_followup,
     billing_dunning_interest_invoice,
     billing_dunning_level,

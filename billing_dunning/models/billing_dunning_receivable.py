@@ -152,7 +152,7 @@ class BillingDunningReceivable(models.Model):
             "reconciled",
             "payment_id",
         ],
-        "account.partial.reconcile": ["debit_move_id", "credit_move_id", "max_date"],
+        "account.partial.reconcile": ["debit_move_id", "credit_move_id"],
         "account.account": ["account_type"],
         "billing.dunning.followup": [
             "partner_id",
@@ -206,12 +206,14 @@ class BillingDunningReceivable(models.Model):
             paid_line AS (
                 SELECT aml.company_id, aml.move_id, move.commercial_partner_id AS partner_id,
                        move.invoice_date,
-                       MAX(apr.max_date) AS paid_date,
-                       MAX(apr.max_date) - aml.date_maturity AS delay
+                       MAX(paying.date) AS paid_date,
+                       MAX(paying.date) - aml.date_maturity AS delay
                   FROM account_move_line aml
                   JOIN account_move move ON move.id = aml.move_id
                   JOIN account_account acc ON acc.id = aml.account_id
                   JOIN account_partial_reconcile apr ON apr.debit_move_id = aml.id
+                  -- paid when the payment (or credit note) that settled it is dated
+                  JOIN account_move_line paying ON paying.id = apr.credit_move_id
                  WHERE aml.company_id IN %(companies)s
                    AND acc.account_type = 'asset_receivable'
                    AND aml.reconciled

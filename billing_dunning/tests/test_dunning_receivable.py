@@ -272,6 +272,47 @@ class TestDunningReceivable(DunningCommon):
         week = self._line(self._invoice(self.habit, day(60), 10.0))
         self.assertEqual(week.forecast_period, date(2025, 9, 8))
 
+    # ------------------------------------------------------------------ DSO, backtest
+
+    def test_dso_count_back_and_payment_delay(self):
+        company2 = self.company2
+        april = self._invoice(self.aged, date(2025, 4, 1), 1000.0, company=company2)
+        may = self._invoice(self.aged, date(2025, 5, 10), 3100.0, company=company2)
+        self._invoice(self.aged, date(2025, 6, 10), 3000.0, company=company2)
+        self._pay(april, 1000.0, date(2025, 6, 11))
+        self._pay(may, 2100.0, date(2025, 6, 15))
+        env = self.env(context=dict(self.env.context, allowed_company_ids=company2.ids))
+        with freeze_time(TODAY):
+            model, domain = self._action("billing_dunning.billing_dunning_dso_action")
+            rows = model.with_env(env).search(domain)
+            by_month = {row.date: row for row in rows}
+            self.assertEqual(len(rows), 12)
+            june, may_row = by_month[date(2025, 6, 1)], by_month[date(2025, 5, 1)]
+            # June: 4000 due = June's 3000 (30 days) + 1000 of May's 3100 (31 days)
+            self.assertEqual(june.receivable, 4000.0)
+            self.assertEqual(june.sales, 3000.0)
+            self.assertAlmostEqual(june.dso, 40.0, places=3)
+            # May: 4100 due = May's 3100 (31 days) + April's 1000 (30 days)
+            self.assertAlmostEqual(may_row.dso, 61.0, places=3)
+            self.assertEqual(june.paid_count, 1)
+            self.assertEqual(june.payment_delay, 71.0)
+            self.assertFalse(by_month[date(2025, 3, 1)].dso)
+
+    def test_backtest(self):
+        env = self.env(context=dict(self.env.context, allowed_company_ids=self.company.ids))
+        with freeze_time(TODAY):
+            model, domain = self._action("billing_dunning.billing_dunning_backtest_action")
+            row = model.with_env(env).search(domain)
+            self.assertEqual(row.company_id, self.company)
+            # 7 invoices paid in the last year, 4 with a history of their customer before;
+            # errors of the expected date: 200, 10, 2, 9, 1 (Lenoir), 13, 2 (Rapide, paid
+            # before its invoice date); of the due date: 200, 10, 12, 20, 11, 2, 0
+            self.assertEqual(row.invoice_count, 7)
+            self.assertEqual(row.history_count, 4)
+            self.assertAlmostEqual(row.expected_error, 237 / 7, places=3)
+            self.assertAlmostEqual(row.due_error, 255 / 7, places=3)
+            self.assertAlmostEqual(row.improvement, 100 * (1 - 237 / 255), places=3)
+
     # ------------------------------------------------------------------ access
 
     def test_multi_company(self):
