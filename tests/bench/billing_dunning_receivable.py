@@ -64,8 +64,10 @@ def build(env, n_customers):
     customers = env["res.partner"].create(
         [{"name": f"Schedule customer {i}", "is_company": True} for i in range(n_customers)]
     )
-    today = env["billing.dunning.receivable"]._fields["date_maturity"].context_today(
+    today = (
         env["billing.dunning.receivable"]
+        ._fields["date_maturity"]
+        .context_today(env["billing.dunning.receivable"])
     )
     vals = [
         {
@@ -234,9 +236,7 @@ def main():
         ref, _groups = timed(
             env,
             "Odoo: open receivable lines by customer",
-            lambda: Line.read_group(
-                open_domain, ["amount_residual:sum"], ["partner_id"], limit=80
-            ),
+            lambda: Line.read_group(open_domain, ["amount_residual:sum"], ["partner_id"], limit=80),
         )
         spec = {
             name: {}
@@ -264,9 +264,7 @@ def main():
         timed(
             env,
             "ours: schedule grouped by customer",
-            lambda: Schedule.web_read_group(
-                [], ["amount_residual:sum"], ["partner_id"], limit=80
-            ),
+            lambda: Schedule.web_read_group([], ["amount_residual:sum"], ["partner_id"], limit=80),
             ref,
         )
         timed(
