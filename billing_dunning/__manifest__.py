@@ -26,6 +26,7 @@
         "views/billing_dunning_receivable_views.xml",
         "views/billing_dunning_dso_views.xml",
         "report/billing_dunning_reminder_report.xml",
+        "report/billing_dunning_statement_report.xml",
         "views/billing_dunning_menus.xml",
     ],
     "demo": ["demo/billing_dunning_demo.xml"],

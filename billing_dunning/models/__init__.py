@@ -14,6 +14,7 @@ from . import (
     billing_dunning_reminder,
     billing_dunning_reminder_line,
     billing_dunning_run,
+    billing_dunning_statement,
     ir_module_module,
     ir_ui_menu,
     res_lang,

@@ -313,6 +313,29 @@ class TestDunningReceivable(DunningCommon):
             self.assertAlmostEqual(row.due_error, 255 / 7, places=3)
             self.assertAlmostEqual(row.improvement, 100 * (1 - 237 / 255), places=3)
 
+    # ------------------------------------------------------------------ statement
+
+    def test_customer_statement_in_french(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["billing_dunning"], ["fr_FR"])
+        self.aged.lang = "fr_FR"
+        report = self.env.ref("billing_dunning.action_report_customer_statement")
+        self.assertEqual(report.binding_model_id.model, "res.partner")
+        env = self.env(context=dict(self.env.context, allowed_company_ids=self.company.ids))
+        with freeze_time(TODAY):
+            html = (
+                env["ir.actions.report"]
+                ._render_qweb_html(report.report_name, self.aged.ids)[0]
+                .decode()
+            )
+        self.assertIn("Relevé de compte", html)
+        self.assertIn("Plus de 90 jours", html)
+        for move in self.aged_moves.values():
+            self.assertIn(move.name, html)
+        self.assertIn(self.refund.name, html)
+        # 2300 open less the 150 credit note
+        self.assertRegex(html, r"2(\W|&nbsp;|&#8239;)?150,00")
+
     # ------------------------------------------------------------------ access
 
     def test_multi_company(self):
