@@ -336,6 +336,25 @@ class TestDunningReceivable(DunningCommon):
         # 2300 open less the 150 credit note
         self.assertRegex(html, r"2(\W|&nbsp;|&#8239;)?150,00")
 
+    def test_reminder_attaches_statement(self):
+        """A reminder prints (and its e-mail template can attach) its customer's statement."""
+        with freeze_time(TODAY):
+            self._run_cron()
+        reminder = self._reminders(self.aged)
+        self.assertTrue(reminder)
+        report = self.env.ref("billing_dunning.action_report_reminder_statement")
+        template = self.env.ref("billing_dunning.mail_template_reminder")
+        template.report_template_ids = [Command.link(report.id)]
+        with freeze_time(TODAY):
+            html = (
+                self.env["ir.actions.report"]
+                ._render_qweb_html(report.report_name, reminder.ids)[0]
+                .decode()
+            )
+        self.assertIn(self.aged.name, html)
+        self.assertIn(self.aged_moves[-91].name, html)
+        self.assertNotIn(self.habit_open.name, html)
+
     # ------------------------------------------------------------------ access
 
     def test_multi_company(self):
