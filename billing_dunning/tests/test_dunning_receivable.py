@@ -183,6 +183,24 @@ class TestDunningReceivable(DunningCommon):
         self.assertEqual(sum(g["amount_residual"] for g in by_user), 2850.0)
         self.assertEqual(sum(g["amount_residual"] for g in by_month), 2850.0)
 
+    def test_queries_do_not_grow_with_lines(self):
+        def queries():
+            with freeze_time(TODAY):
+                model, domain = self._action()
+                model.invalidate_model()
+                self.env.flush_all()
+                before = self.env.cr.sql_log_count
+                lines = model.search(domain, limit=80)
+                lines.mapped("expected_explanation")
+                model.read_group(domain, ["amount_residual:sum"], ["bucket"])
+                return self.env.cr.sql_log_count - before
+
+        queries()  # warm the caches the list reads once (languages, formats)
+        few = queries()
+        for offset in range(20):
+            self._invoice(self.habit, day(-offset), 10.0 + offset)
+        self.assertEqual(queries(), few)
+
     # ------------------------------------------------------------------ expected date
 
     def test_customer_habit_median(self):
