@@ -12,6 +12,7 @@
     "data": [
         "security/ir.model.access.csv",
         "security/billing_dunning_security.xml",
+        "security/billing_dunning_receivable_security.xml",
         "data/billing_dunning_rate_data.xml",
         "data/ir_sequence_data.xml",
         "data/mail_template_data.xml",
@@ -22,7 +23,10 @@
         "views/billing_dunning_followup_views.xml",
         "views/account_move_views.xml",
         "views/res_partner_views.xml",
+        "views/billing_dunning_receivable_views.xml",
+        "views/billing_dunning_dso_views.xml",
         "report/billing_dunning_reminder_report.xml",
+        "report/billing_dunning_statement_report.xml",
         "views/billing_dunning_menus.xml",
     ],
     "demo": ["demo/billing_dunning_demo.xml"],

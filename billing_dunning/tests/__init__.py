@@ -5,6 +5,8 @@ from . import (
     test_dunning_multi_company,
     test_dunning_platform_e2e,
     test_dunning_platform_status,
+    test_dunning_receivable,
+    test_dunning_receivable_tour,
     test_dunning_run,
     test_dunning_tools,
     test_dunning_workers,
