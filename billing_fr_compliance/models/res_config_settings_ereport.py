@@ -1,0 +1,16 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    billing_ereport_regime = fields.Selection(
+        related="company_id.billing_ereport_regime", readonly=False
+    )
+    billing_ereport_start_date = fields.Date(
+        related="company_id.billing_ereport_start_date", readonly=False
+    )
+    billing_ereport_days_before = fields.Integer(
+        related="company_id.billing_ereport_days_before", readonly=False
+    )
