@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare, float_round
+from odoo.tools import SQL, float_compare, float_round
 
-from ..tools import frr
+from ..tools import facturx_data, frr
 
 _logger = logging.getLogger(__name__)
 
@@ -22,6 +22,10 @@ STATES = [
     ("rejected", "Rejected"),
     ("corrected", "Corrected"),
 ]
+
+
+def _sql_value(value):
+    return None if value is None or value is False or value == "" else value
 
 
 class BillingFrEreport(models.Model):
@@ -112,11 +116,17 @@ class BillingFrEreport(models.Model):
 
     @api.depends("line_ids.base", "line_ids.tax", "line_ids.amount")
     def _compute_amounts(self):
+        totals = {
+            report.id: (base, tax, amount)
+            for report, base, tax, amount in self.env["billing.fr.ereport.line"]._read_group(
+                [("report_id", "in", self.ids), ("section", "!=", "left_out")],
+                ["report_id"],
+                ["base:sum", "tax:sum", "amount:sum"],
+            )
+        }
         for report in self:
-            lines = report.line_ids.filtered(lambda line: line.section != "left_out")
-            report.amount_base = sum(lines.mapped("base"))
-            report.amount_tax = sum(lines.mapped("tax"))
-            report.amount_received = sum(lines.mapped("amount"))
+            base, tax, amount = totals.get(report.id, (0.0, 0.0, 0.0))
+            report.amount_base, report.amount_tax, report.amount_received = base, tax, amount
 
     def _compute_reconciliation_html(self):
         for report in self:
@@ -219,7 +229,12 @@ class BillingFrEreport(models.Model):
     def _billing_ereport_prepare(self):
         self.ensure_one()
         problems = self._billing_ereport_company_problems()
-        self.line_ids.unlink()
+        self.env.flush_all()
+        self.env.execute_query(
+            SQL("DELETE FROM billing_fr_ereport_line WHERE report_id = %s", self.id)
+        )
+        self.env["billing.fr.ereport.line"].invalidate_model()
+        self.invalidate_recordset(["line_ids", "reported_line_ids", "left_out_line_ids"])
         vals, reconciliation = [], []
         if not problems:
             if self.kind == "transactions":
@@ -227,7 +242,7 @@ class BillingFrEreport(models.Model):
             else:
                 vals, move_problems = self._billing_ereport_payment_lines()
             problems += move_problems
-        self.env["billing.fr.ereport.line"].create(vals)
+        self._billing_ereport_insert_lines(vals)
         self.write(
             {
                 "reconciliation": reconciliation,
@@ -246,6 +261,51 @@ class BillingFrEreport(models.Model):
             }
         )
 
+    def _billing_ereport_insert_lines(self, vals_list, chunk=20000):
+        """Store the lines set-based (a month of a shop's sales is tens of thousands of
+        invoice lines; the ORM's create would cost more than everything else): one INSERT
+        per chunk from arrays, then the caches are dropped."""
+        columns = [
+            ("report_id", "int4"),
+            ("section", "varchar"),
+            ("move_id", "int4"),
+            ("move_line_id", "int4"),
+            ("partial_id", "int4"),
+            ("undo_of_id", "int4"),
+            ("date", "date"),
+            ("category", "varchar"),
+            ("vat_category", "varchar"),
+            ("rate", "numeric"),
+            ("base", "numeric"),
+            ("tax", "numeric"),
+            ("amount", "numeric"),
+            ("reason", "varchar"),
+        ]
+        uid, now = self.env.uid, fields.Datetime.now()
+        for index in range(0, len(vals_list), chunk):
+            part = vals_list[index : index + chunk]
+            # False (an empty Many2one or Char) is NULL; 0.0 is an amount (0.0 == False)
+            arrays = [[_sql_value(vals.get(name)) for vals in part] for name, __ in columns]
+            self.env.execute_query(
+                SQL(
+                    "INSERT INTO billing_fr_ereport_line (%s, company_id, create_uid, "
+                    "write_uid, create_date, write_date) SELECT *, %s, %s, %s, %s, %s FROM "
+                    "unnest(%s)",
+                    SQL(", ").join(SQL.identifier(name) for name, __ in columns),
+                    self.company_id.id,
+                    uid,
+                    uid,
+                    now,
+                    now,
+                    SQL(", ").join(
+                        SQL("%s::%s[]", array, SQL(kind))
+                        for array, (__, kind) in zip(arrays, columns, strict=True)
+                    ),
+                )
+            )
+        self.env["billing.fr.ereport.line"].invalidate_model()
+        self.invalidate_recordset(["line_ids", "reported_line_ids", "left_out_line_ids"])
+
     def _billing_ereport_moves(self):
         return self.env["account.move"].search(
             [
@@ -263,56 +323,90 @@ class BillingFrEreport(models.Model):
         return bool(platform) and platform.billing_ereport_reporter == "platform"
 
     def _billing_ereport_transaction_lines(self):
-        """The lines of a transactions report (10.1 per invoice line group, 10.3 per
-        invoice line), the problems (named moves), and the reconciliation per VAT rate."""
+        """The lines of a transactions report (one per invoice line: 10.1 foreign business,
+        10.3 private customer; left out: domestic B2B, out of scope), the problems (each
+        naming its move), and the reconciliation per VAT rate.
+
+        Set-based for the bulk (the sales to private customers, thousands a day for a shop):
+        the invoice lines, their first tax and the VAT booked per move and rate are read in
+        two queries; the few sales to foreign businesses (and down payments) go through the
+        ORM helpers the Factur-X uses (``_billing_ereport_move_lines``)."""
         vals, problems = [], []
         report_tax = defaultdict(float)
         ledger_tax = defaultdict(float)
-        for move in self._billing_ereport_moves():
-            section, reason = move._billing_ereport_section()
+
+        def account(name, move_vals, move_ledger):
+            move_report = defaultdict(float)
+            for line in move_vals:
+                move_report[line["rate"]] += line["tax"]
+            for rate in set(move_report) | set(move_ledger):
+                ledger = move_ledger.get(rate, 0.0)
+                if float_compare(move_report[rate], ledger, precision_digits=2):
+                    problems.append(
+                        self.env._(
+                            "%(move)s: the VAT at %(rate)s %% reported (%(report).2f) differs "
+                            "from the VAT booked (%(ledger).2f).",
+                            move=name,
+                            rate=rate,
+                            report=move_report[rate],
+                            ledger=ledger,
+                        )
+                    )
+                report_tax[rate] += move_report[rate]
+                ledger_tax[rate] += ledger
+
+        moves, ledgers = self._billing_ereport_rows()
+        orm_moves = []
+        for move in moves.values():
+            section, reason = self._billing_ereport_row_section(move)
             if not section:
-                vals.append(self._billing_ereport_left_out(move, reason))
+                vals.append(
+                    {
+                        "report_id": self.id,
+                        "section": "left_out",
+                        "move_id": move["id"],
+                        "date": move["date"],
+                        "base": -sum(line["balance"] for line in move["lines"]),
+                        "reason": reason,
+                    }
+                )
                 continue
-            if move.move_type == "out_refund" and not move.reversed_entry_id:
+            if move["move_type"] == "out_refund" and not move["reversed_entry_id"]:
                 problems.append(
                     _(
                         "Credit note %(move)s does not say which invoice it corrects (rule "
                         "G1.32): it cannot be e-reported. Fill in the invoice it reverses.",
-                        move=move.name,
+                        move=move["name"],
                     )
                 )
                 continue
-            if move.currency_id != move.company_currency_id and not move.invoice_currency_rate:
+            if move["foreign_currency"] and not move["currency_rate"]:
                 problems.append(
                     _(
                         "%(move)s: its currency %(currency)s has no rate.",
-                        move=move.name,
-                        currency=move.currency_id.name,
+                        move=move["name"],
+                        currency=move["currency"],
                     )
                 )
                 continue
+            if section == "10.1" or move["down_payment"]:
+                orm_moves.append((move["id"], section))
+                continue
+            try:
+                move_vals = self._billing_ereport_row_lines(move, ledgers.get(move["id"], {}))
+            except frr.FrrError as error:
+                problems.append(_("%(move)s: %(error)s", move=move["name"], error=error))
+                continue
+            account(move["name"], move_vals, ledgers.get(move["id"], {}))
+            vals += move_vals
+        for move_id, section in orm_moves:
+            move = self.env["account.move"].browse(move_id)
             try:
                 move_vals, move_ledger = self._billing_ereport_move_lines(move, section)
             except frr.FrrError as error:
                 problems.append(_("%(move)s: %(error)s", move=move.name, error=error))
                 continue
-            move_report = defaultdict(float)
-            for line in move_vals:
-                move_report[line["rate"]] += line["tax"]
-            for rate in set(move_report) | set(move_ledger):
-                if float_compare(move_report[rate], move_ledger.get(rate, 0.0), precision_digits=2):
-                    problems.append(
-                        _(
-                            "%(move)s: the VAT at %(rate)s %% reported (%(report).2f) differs "
-                            "from the VAT booked (%(ledger).2f).",
-                            move=move.name,
-                            rate=rate,
-                            report=move_report[rate],
-                            ledger=move_ledger.get(rate, 0.0),
-                        )
-                    )
-                report_tax[rate] += move_report[rate]
-                ledger_tax[rate] += move_ledger.get(rate, 0.0)
+            account(move.name, move_vals, move_ledger)
             vals += move_vals
         reconciliation = [
             {
@@ -325,15 +419,148 @@ class BillingFrEreport(models.Model):
         ]
         return vals, problems, reconciliation
 
-    def _billing_ereport_left_out(self, move, reason):
-        return {
-            "report_id": self.id,
-            "section": "left_out",
-            "move_id": move.id,
-            "date": move.invoice_date,
-            "base": -sum(move.invoice_line_ids.mapped("balance")),
-            "reason": reason,
-        }
+    def _billing_ereport_rows(self):
+        """The customer invoices and credit notes posted in the period, with their invoice
+        lines (balance, product type, first tax), and the VAT booked per move and rate."""
+        company = self.company_id
+        where = SQL(
+            "m.company_id = %s AND m.state = 'posted' AND m.move_type IN ('out_invoice', "
+            "'out_refund') AND m.invoice_date BETWEEN %s AND %s",
+            company.id,
+            self.date_start,
+            self.date_end,
+        )
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
+                SELECT m.id, m.name, m.invoice_date AS date, m.move_type, m.reversed_entry_id,
+                       m.currency_id != %(currency)s AS foreign_currency,
+                       m.invoice_currency_rate AS currency_rate, cur.name AS currency,
+                       COALESCE(p.is_company, FALSE) AS is_company, c.code AS country,
+                       l.id AS line_id, l.balance, pt.type AS product_type,
+                       COALESCE(l.billing_vat_out_of_scope, FALSE) AS out_of_scope,
+                       tax.amount AS rate, tax.fr_facturx_category AS explicit
+                  FROM account_move m
+                  JOIN account_move_line l ON l.move_id = m.id AND l.display_type = 'product'
+                  JOIN res_currency cur ON cur.id = m.currency_id
+                  LEFT JOIN res_partner p ON p.id = m.commercial_partner_id
+                  LEFT JOIN res_country c ON c.id = p.country_id
+                  LEFT JOIN product_product pp ON pp.id = l.product_id
+                  LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                  LEFT JOIN LATERAL (
+                        SELECT t.amount, t.fr_facturx_category
+                          FROM account_move_line_account_tax_rel r
+                          JOIN account_tax t ON t.id = r.account_tax_id
+                         WHERE r.account_move_line_id = l.id
+                      ORDER BY t.amount_type = 'percent' DESC, t.sequence, t.id
+                         LIMIT 1
+                  ) tax ON TRUE
+                 WHERE %(where)s
+              ORDER BY m.invoice_date, m.name, m.id, l.id
+                """,
+                currency=company.currency_id.id,
+                where=where,
+            )
+        )
+        down_payment = set()
+        if "sale_line_ids" in self.env["account.move.line"]._fields:
+            down_payment = {
+                row[0]
+                for row in self.env.execute_query(
+                    SQL(
+                        """
+                        SELECT DISTINCT l.move_id
+                          FROM account_move_line l
+                          JOIN account_move m ON m.id = l.move_id
+                          JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = l.id
+                          JOIN sale_order_line sol ON sol.id = rel.order_line_id
+                         WHERE sol.is_downpayment AND %s
+                        """,
+                        where,
+                    )
+                )
+            }
+        moves = {}
+        for row in rows:
+            move = moves.get(row["id"])
+            if move is None:
+                move = moves[row["id"]] = dict(
+                    row, lines=[], down_payment=row["id"] in down_payment
+                )
+            move["lines"].append(row)
+        ledgers = defaultdict(dict)
+        for move_id, rate, balance in self.env.execute_query(
+            SQL(
+                """
+                SELECT l.move_id,
+                       CASE WHEN t.amount_type = 'percent' THEN t.amount ELSE 0 END,
+                       SUM(l.balance)
+                  FROM account_move_line l
+                  JOIN account_move m ON m.id = l.move_id
+                  JOIN account_tax t ON t.id = l.tax_line_id
+                 WHERE %s
+              GROUP BY 1, 2
+                """,
+                where,
+            )
+        ):
+            ledgers[move_id][rate] = float_round(-balance, 2)
+        return moves, ledgers
+
+    def _billing_ereport_row_section(self, move):
+        """account.move._billing_ereport_section on a row of ``_billing_ereport_rows``: the
+        same rule as ``_billing_pa_processing_rule`` (set-based)."""
+        if move["lines"] and all(line["out_of_scope"] for line in move["lines"]):
+            return "", "out_of_scope"
+        if not move["is_company"]:
+            return "10.3", ""
+        if move["country"] in self.company_id._fr_country_codes():
+            return "", "domestic_b2b"
+        return "10.1", ""
+
+    def _billing_ereport_row_lines(self, move, ledger):
+        """``_billing_ereport_move_lines`` for a sale to a private customer, from its rows."""
+        result = []
+        by_rate = defaultdict(list)
+        for line in move["lines"]:
+            goods = line["product_type"] == "consu"
+            vat_category, rate = facturx_data.tax_category(
+                rate=line["rate"] or 0.0,
+                explicit=line["explicit"],
+                seller_country="FR",
+                buyer_country=line["country"] or "FR",
+                goods=goods,
+            )
+            frr.rate(rate)  # G1.24: a rate the platform refuses stops here, named
+            if line["rate"] is None or vat_category == "O":
+                category = "TNT1"
+            else:
+                category = "TLB1" if goods else "TPS1"
+            base = -line["balance"]
+            vals = {
+                "report_id": self.id,
+                "section": "10.3",
+                "move_id": move["id"],
+                "move_line_id": line["line_id"],
+                "date": move["date"],
+                "category": category,
+                "vat_category": vat_category,
+                "rate": rate,
+                "base": base,
+                "tax": float_round(base * rate / 100.0, 2),
+            }
+            by_rate[rate].append(vals)
+            result.append(vals)
+        self._billing_ereport_allocate(by_rate, ledger)
+        return result
+
+    def _billing_ereport_allocate(self, by_rate, ledger):
+        """Each rate's VAT is the VAT booked: the cent of rounding goes on the largest line."""
+        for rate, items in by_rate.items():
+            difference = float_round(ledger.get(rate, 0.0) - sum(v["tax"] for v in items), 2)
+            if difference and items:
+                largest = max(items, key=lambda v: abs(v["base"]))
+                largest["tax"] = float_round(largest["tax"] + difference, 2)
 
     def _billing_ereport_move_lines(self, move, section):
         """One line per invoice line (company currency, signed: a credit note is negative),
@@ -372,12 +599,7 @@ class BillingFrEreport(models.Model):
             }
             by_rate[rate].append(vals)
             result.append(vals)
-        # each rate's VAT is the VAT booked: the cent of rounding goes on the largest line
-        for rate, items in by_rate.items():
-            difference = float_round(ledger.get(rate, 0.0) - sum(v["tax"] for v in items), 2)
-            if difference and items:
-                largest = max(items, key=lambda v: abs(v["base"]))
-                largest["tax"] = float_round(largest["tax"] + difference, 2)
+        self._billing_ereport_allocate(by_rate, ledger)
         return result, {rate: float_round(amount, 2) for rate, amount in ledger.items()}
 
     def _billing_ereport_payment_lines(self):
@@ -483,34 +705,49 @@ class BillingFrEreport(models.Model):
             "start": self.date_start,
             "end": self.date_end,
         }
-        lines = self.line_ids.filtered(lambda line: line.section != "left_out")
         if self.kind == "transactions":
+            lines = self.line_ids.filtered(lambda line: line.section == "10.1")
             data["invoices"] = [
                 self._billing_ereport_invoice_data(
                     move, lines.filtered(lambda line, m=move: line.move_id == m)
                 )
-                for move in lines.filtered(lambda line: line.section == "10.1").move_id
+                for move in lines.move_id
             ]
-            groups = defaultdict(lambda: defaultdict(lambda: [Decimal(0), Decimal(0)]))
-            counts = defaultdict(set)
-            for line in lines.filtered(lambda line: line.section == "10.3"):
-                key = (line.date, line.category)
-                groups[key][line.rate][0] += Decimal(str(line.base))
-                groups[key][line.rate][1] += Decimal(str(line.tax))
-                counts[key].add(line.move_id.id)
+            # 10.3: per day, category and rate, summed in SQL (tens of thousands of lines)
+            per_day = defaultdict(list)
+            for day, category, rate, base, tax in self.env.execute_query(
+                SQL(
+                    "SELECT date, category, rate, SUM(base), SUM(tax) "
+                    "FROM billing_fr_ereport_line WHERE report_id = %s AND section = '10.3' "
+                    "GROUP BY date, category, rate ORDER BY date, category, rate",
+                    self.id,
+                )
+            ):
+                per_day[(day, category)].append(
+                    {"rate": rate, "base": Decimal(str(base)), "tax": Decimal(str(tax))}
+                )
+            counts = {
+                (day, category): count
+                for day, category, count in self.env.execute_query(
+                    SQL(
+                        "SELECT date, category, COUNT(DISTINCT move_id) "
+                        "FROM billing_fr_ereport_line WHERE report_id = %s AND section = '10.3' "
+                        "GROUP BY date, category",
+                        self.id,
+                    )
+                )
+            }
             data["transactions"] = [
                 {
                     "date": day,
                     "category": category,
-                    "count": len(counts[(day, category)]),
-                    "subtotals": [
-                        {"rate": rate, "base": base, "tax": tax}
-                        for rate, (base, tax) in sorted(groups[(day, category)].items())
-                    ],
+                    "count": counts[(day, category)],
+                    "subtotals": subtotals,
                 }
-                for day, category in sorted(groups)
+                for (day, category), subtotals in sorted(per_day.items())
             ]
         else:
+            lines = self.line_ids.filtered(lambda line: line.section != "left_out")
             invoices = defaultdict(lambda: defaultdict(Decimal))
             days = defaultdict(lambda: defaultdict(Decimal))
             for line in lines:
@@ -548,8 +785,6 @@ class BillingFrEreport(models.Model):
             subtotals[(line.vat_category, line.rate)][0] += Decimal(str(sign * line.base))
             subtotals[(line.vat_category, line.rate)][1] += Decimal(str(sign * line.tax))
         origin = move.reversed_entry_id or move._fr_facturx_corrected_invoice()
-        from ..tools import facturx_data
-
         return {
             "number": move.name,
             "date": move.invoice_date,

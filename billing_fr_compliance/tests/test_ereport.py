@@ -160,6 +160,14 @@ class TestEreport(BillingPaCase):
         self.assertTrue(report.reconciliation)
         self.assertTrue(all(row["difference"] == 0 for row in report.reconciliation))
         self.assertIn("20", report.reconciliation_html)
+        # the set-based rows classify as the invoice flows do (_billing_pa_processing_rule)
+        rows, __ = report._billing_ereport_rows()
+        for move in self.env["account.move"].browse(list(rows)):
+            self.assertEqual(
+                report._billing_ereport_row_section(rows[move.id]),
+                move._billing_ereport_section(),
+                move.name,
+            )
         # the file
         xml = base64.b64decode(report.file)
         self.assertEqual(frr.check(xml), [])
