@@ -22,4 +22,4 @@ from . import test_billing_pa
 
 # isort: split
 # e-reporting (flux 10, issue 20)
-from . import test_ereport
+from . import test_ereport, test_ereport_tour

@@ -107,6 +107,8 @@ def main():
             }
         )
         ref = env["account.chart.template"].ref
+        for xmlid in ("tva_normale", "tva_intermediaire", "tva_reduite"):
+            ref(xmlid).active = True  # the French chart ships the reduced rates inactive
         products = [
             env["product.product"].create(
                 {"name": name, "type": kind, "taxes_id": [Command.set(ref(tax).ids)]}
