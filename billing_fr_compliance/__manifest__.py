@@ -43,6 +43,10 @@
         "security/billing_pa_security.xml",
         "data/billing_pa_cron_data.xml",
         "views/billing_pa_views.xml",
+        # e-reporting (flux 10, issue 20)
+        "security/billing_fr_ereport_security.xml",
+        "data/billing_fr_ereport_cron_data.xml",
+        "views/billing_fr_ereport_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",

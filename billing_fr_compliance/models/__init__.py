@@ -21,3 +21,15 @@ from . import (
 # isort: split
 # e-invoicing through a PA (paclient)
 from . import account_move_pa, billing_pa_flow, billing_pa_platform, res_partner_pa
+
+# isort: split
+# e-reporting (flux 10, issue 20)
+from . import (
+    account_move_ereport,
+    billing_fr_ereport,
+    billing_fr_ereport_line,
+    billing_pa_flow_ereport,
+    billing_pa_platform_ereport,
+    res_company_ereport,
+    res_config_settings_ereport,
+)

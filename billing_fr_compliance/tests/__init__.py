@@ -20,3 +20,7 @@ from . import (
 # isort: split
 # e-invoicing through a PA (paclient)
 from . import test_billing_pa
+
+# isort: split
+# e-reporting (flux 10, issue 20)
+from . import test_ereport, test_ereport_tour

@@ -248,6 +248,8 @@ class TestBillingPa(BillingPaCase):
         self.assertEqual(flow.state, "sent")
 
     def test_b2c_rule(self):
+        # sent as an invoice flow when the platform makes the e-reporting (test_ereport)
+        self.platform.billing_ereport_reporter = "platform"
         invoice = self._invoice(self.private)
         self.assertEqual(invoice.billing_pa_flow_id.processing_rule, "B2C")
 

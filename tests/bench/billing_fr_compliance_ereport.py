@@ -1,0 +1,191 @@
+#!/usr/bin/env python3
+"""E-reporting (flux 10): preparing one month of N B2C invoices (3 lines each: goods 20 %,
+services 10 %, books 5.5 %) and N/4 payments.
+
+Creates a French company (French chart of accounts, VAT regime "quarterly": one month per
+period), a platform (registration number 0042) and a private customer, then N invoices
+created and posted through Odoo (``action_post``, in chunks: the scale reference), and N/4
+customer payments registered through Odoo's wizard on the services invoices. It then times,
+in the same transaction (rolled back at the end):
+
+1. Odoo's own posting of the N invoices (reference);
+2. preparing the transactions report of the month (``billing.fr.ereport.action_prepare``:
+   10.3 lines from the posted moves, reconciliation to the ledger per rate, the FRR file
+   built and checked against the XSD and the PPF schematron);
+3. preparing the payments report of the month (10.4 from the reconciliations).
+
+It prints time and SQL queries for each step, per invoice, and the ratio to Odoo's posting.
+
+Usage (a database where billing_fr_compliance is installed, e.g. kept by tests/run --keep-db):
+    tests/bench/billing_fr_compliance_ereport.py --db hrep_bench --count 2000
+"""
+
+import argparse
+import os
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CHUNK = 500
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--count", type=int, default=2000, help="B2C invoices")
+    args = parser.parse_args()
+
+    import odoo
+    from odoo import Command, api
+    from odoo.tools import config
+
+    odoo_root = os.path.dirname(os.path.dirname(odoo.__file__))
+    config.parse_config(
+        [
+            "-d",
+            args.db,
+            "--addons-path",
+            f"{odoo_root}/odoo/addons,{odoo_root}/addons,{ROOT}",
+            "--log-level",
+            "warn",
+            "--db_host",
+            os.environ.get("PGHOST", "127.0.0.1"),
+        ]
+    )
+    threading.current_thread().testing = True
+    registry = odoo.modules.registry.Registry(args.db)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+        company = env["res.company"].create(
+            {
+                "name": "Bench Boutique SAS",
+                "country_id": env.ref("base.fr").id,
+                "street": "12 rue de la République",
+                "zip": "69002",
+                "city": "Lyon",
+                "siren": "820419653",
+                "vat": "FR80820419653",
+                "fr_legal_form": "SAS",
+                "fr_share_capital": 50000,
+                "fr_rcs_kind": "rcs",
+                "fr_rcs_city": "Lyon",
+                "fr_gate_mode": "off",
+                "billing_ereport_regime": "quarterly",
+            }
+        )
+        env = env(context={"allowed_company_ids": [company.id]})
+        env["account.chart.template"].try_loading("fr", company, install_demo=False)
+        # payments reconciled at once with their invoice (an outstanding receipts account, as
+        # Odoo's own tests set): each payment gives a reconciliation, hence 10.4 lines
+        bank = env["account.journal"].search(
+            [("company_id", "=", company.id), ("type", "=", "bank")], limit=1
+        )
+        bank.inbound_payment_method_line_ids[:1].payment_account_id = env["account.account"].create(
+            {
+                "name": "Encaissements à rapprocher",
+                "code": "511900",
+                "reconcile": True,
+                "account_type": "asset_current",
+            }
+        )
+        env["billing.pa.platform"].create(
+            {
+                "name": "Bench PA",
+                "company_id": company.id,
+                "flow_url": "http://127.0.0.1:9",
+                "bearer_token": "bench",
+                "billing_ereport_matricule": "0042",
+            }
+        )
+        private = env["res.partner"].create(
+            {
+                "name": "Claire Moreau",
+                "street": "7 impasse des Lilas",
+                "zip": "33000",
+                "city": "Bordeaux",
+                "country_id": env.ref("base.fr").id,
+            }
+        )
+        ref = env["account.chart.template"].ref
+        for xmlid in ("tva_normale", "tva_intermediaire", "tva_reduite"):
+            ref(xmlid).active = True  # the French chart ships the reduced rates inactive
+        products = [
+            env["product.product"].create(
+                {"name": name, "type": kind, "taxes_id": [Command.set(ref(tax).ids)]}
+            )
+            for name, kind, tax in (
+                ("Chaise", "consu", "tva_normale"),
+                ("Rénovation", "service", "tva_intermediaire"),
+                ("Livre", "consu", "tva_reduite"),
+            )
+        ]
+        moves = env["account.move"].create(
+            [
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": private.id,
+                    "invoice_date": "2026-11-%02d" % (1 + n % 30),
+                    "invoice_line_ids": [
+                        Command.create(
+                            {"product_id": p.id, "quantity": 1 + n % 3, "price_unit": 10 + n % 97}
+                        )
+                        for p in products
+                    ],
+                }
+                for n in range(args.count)
+            ]
+        )
+
+        def measure(step):
+            env.flush_all()
+            env.invalidate_all()
+            queries = cr.sql_log_count
+            start = time.perf_counter()
+            result = step()
+            env.flush_all()
+            return result, time.perf_counter() - start, cr.sql_log_count - queries
+
+        post_time = post_queries = 0.0
+        for index in range(0, len(moves), CHUNK):
+            __, seconds, queries = measure(moves[index : index + CHUNK].action_post)
+            post_time += seconds
+            post_queries += queries
+        for n, move in enumerate(moves[: args.count // 4]):
+            env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=move.ids
+            ).create({"payment_date": "2026-11-%02d" % (1 + n % 30)})._create_payments()
+
+        Report = env["billing.fr.ereport"]
+        period = {
+            "company_id": company.id,
+            "date_start": "2026-11-01",
+            "date_end": "2026-11-30",
+            "deadline": "2026-12-10",
+        }
+        sales = Report.create(dict(period, kind="transactions"))
+        payments = Report.create(dict(period, kind="payments"))
+        __, sales_time, sales_queries = measure(sales.action_prepare)
+        __, pay_time, pay_queries = measure(payments.action_prepare)
+        assert sales.state == "ready", sales.problems
+        assert payments.state == "ready", payments.problems
+        count = len(moves)
+        print(f"B2C invoices: {count}, lines: {3 * count}, payments: {count // 4}")
+        print(
+            f"Odoo posting (reference): {post_time:.1f} s, "
+            f"{post_time / count * 1000:.2f} ms and {post_queries / count:.1f} queries per invoice"
+        )
+        print(
+            f"e-report sales (10.3, {len(sales.line_ids)} lines, file checked): "
+            f"{sales_time:.1f} s, {sales_queries} queries, "
+            f"{sales_time / count * 1000:.2f} ms per invoice, "
+            f"ratio to posting {sales_time / post_time:.2f}"
+        )
+        print(
+            f"e-report payments (10.4, {len(payments.line_ids)} lines, file checked): "
+            f"{pay_time:.1f} s, {pay_queries} queries"
+        )
+        cr.rollback()
+
+
+if __name__ == "__main__":
+    main()
