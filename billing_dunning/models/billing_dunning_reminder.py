@@ -262,17 +262,7 @@ class BillingDunningReminder(models.Model):
         todo = self.filtered(lambda r: r.state == "to_review")
         if not todo:
             raise UserError(_("These reminders are not waiting for review: nothing to send."))
-        self.flush_recordset(["state"])
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM billing_dunning_reminder WHERE id = ANY(%s) AND state = "
-                "'to_review' ORDER BY id FOR UPDATE SKIP LOCKED",
-                todo.ids,
-            )
-        )
-        todo = self.browse([row[0] for row in self.env.cr.fetchall()])
-        todo.invalidate_recordset(["state"])
-        todo = todo.filtered(lambda r: r.state == "to_review")
+        todo = todo._dunning_lock_to_review()
         paid = todo.filtered(
             lambda r: all(
                 line.move_id.payment_state not in ("not_paid", "partial") for line in r.line_ids
@@ -296,6 +286,24 @@ class BillingDunningReminder(models.Model):
                     todo.filtered(lambda r, c=company: r.company_id == c)
                 )
         return True
+
+    def _dunning_lock_to_review(self):
+        """Those of these reminders still to review, locked until the transaction ends: a
+        reminder another worker is sending right now is left to it (``SKIP LOCKED``), one it
+        sent is no longer to review."""
+        if not self:
+            return self
+        self.flush_recordset(["state"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM billing_dunning_reminder WHERE id = ANY(%s) AND state = "
+                "'to_review' ORDER BY id FOR UPDATE SKIP LOCKED",
+                self.ids,
+            )
+        )
+        locked = self.browse([row[0] for row in self.env.cr.fetchall()])
+        locked.invalidate_recordset(["state"])
+        return locked
 
     def action_print_letter(self):
         """Print the letters of these reminders; their letter outcomes become sent."""

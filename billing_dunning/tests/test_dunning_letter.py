@@ -75,7 +75,7 @@ class TestDunningLetter(DunningCommon):
         self.assertLess(place_date, subject)
         self.assertLess(subject, how_to_pay)
         self.assertRegex(
-            html, r'id="dunning_recipient" style="position: absolute; left: 85mm; top: 35mm;'
+            html, r'id="dunning_recipient" style="position: absolute; left: 106mm; top: 46mm;'
         )
         self.assertIn("Martin SARL", html[recipient:place_date])
         self.assertIn("75016", html[recipient:place_date])
