@@ -9,6 +9,8 @@
     "author": "Billing FR",
     "license": "LGPL-3",
     "depends": ["account", "mail"],
+    # the letter prints phone numbers as the customer dials them
+    "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
         "security/ir.model.access.csv",
         "security/billing_dunning_security.xml",

@@ -57,6 +57,12 @@ class AccountMove(models.Model):
         help="Interest invoice: the late interest of its lines runs up to this date.",
     )
 
+    def _dunning_penalty_invoices(self):
+        """The invoices of late interest and indemnity among these moves."""
+        return self.filtered(
+            lambda m: m.invoice_line_ids and all(m.invoice_line_ids.mapped("dunning_penalty"))
+        )
+
     @api.constrains("dunning_disputed", "dunning_dispute_reason")
     def _check_dunning_dispute_reason(self):
         for move in self:
@@ -67,6 +73,17 @@ class AccountMove(models.Model):
                         name=move.display_name,
                     )
                 )
+
+    def write(self, vals):
+        # EXTENDS account: l10n_fr_account dates the delivery of every French sale on posting
+        # (whatever the order its override and ours take): never on an interest invoice
+        if vals.get("delivery_date"):
+            penalty = self._dunning_penalty_invoices()
+            if penalty:
+                super(AccountMove, penalty).write(dict(vals, delivery_date=False))
+                others = self - penalty
+                return super(AccountMove, others).write(vals) if others else True
+        return super().write(vals)
 
     # account: an interest invoice that is cancelled or deleted gives its late interest and
     # indemnities back to be invoiced again; reset to draft from cancelled, it takes them again

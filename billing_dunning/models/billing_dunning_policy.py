@@ -4,8 +4,12 @@ from datetime import timedelta
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
+from odoo.tools.misc import format_date
 
 from ..tools import levels as level_tools
+
+# an invoice overdue for longer than this is "old": a new policy warns how many it would chase
+OLD_OVERDUE_DAYS = 90
 
 
 class BillingDunningPolicy(models.Model):
@@ -37,6 +41,32 @@ class BillingDunningPolicy(models.Model):
         "in order: first the first level, then each next one no sooner than the difference "
         "of their delays after the previous one.",
     )
+    send_mode = fields.Selection(
+        [
+            ("review", "Prepare and wait for review"),
+            ("auto", "Send automatically"),
+        ],
+        string="Sending",
+        required=True,
+        default="review",
+        help="Prepare and wait for review: the daily run prepares the reminders and a billing "
+        "manager checks and sends them (Reminders to review). Send automatically: the daily run "
+        "sends them at once by e-mail, letter and phone call.",
+    )
+    ignore_due_before = fields.Date(
+        string="Ignore invoices due before",
+        help="Invoices that fell due before this date are never reminded by this policy "
+        "(the history of a database where dunning starts today).",
+    )
+    old_overdue_count = fields.Integer(
+        string="Old overdue invoices",
+        compute="_compute_old_overdue",
+        help="Overdue invoices of the company due for more than 90 days that this policy would "
+        "chase (none before its 'Ignore invoices due before' date).",
+    )
+    old_overdue_date = fields.Date(string="Oldest overdue due date", compute="_compute_old_overdue")
+    old_overdue_warning = fields.Char(string="Old invoices warning", compute="_compute_old_overdue")
+    review_count = fields.Integer(string="Reminders to review", compute="_compute_review_count")
     grace_days = fields.Integer(
         help="Days added to every level delay before an invoice counts as overdue."
     )
@@ -77,6 +107,37 @@ class BillingDunningPolicy(models.Model):
         help="Income account of late interest and indemnity lines; the journal's default "
         "account when empty.",
     )
+
+    @api.depends("company_id", "ignore_due_before")
+    @api.depends_context("uid")
+    def _compute_old_overdue(self):
+        today = fields.Date.context_today(self)
+        for policy in self:
+            company = policy.company_id or self.env.company
+            domain = [
+                ("company_id", "=", company.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("invoice_date_due", "<", today - timedelta(days=OLD_OVERDUE_DAYS)),
+            ]
+            if policy.ignore_due_before:
+                domain.append(("invoice_date_due", ">=", policy.ignore_due_before))
+            groups = self.env["account.move"]._read_group(
+                domain, aggregates=["__count", "invoice_date_due:min"]
+            )
+            policy.old_overdue_count, policy.old_overdue_date = groups[0] if groups else (0, False)
+            policy.old_overdue_warning = policy._old_overdue_warning()
+
+    def _compute_review_count(self):
+        groups = self.env["billing.dunning.reminder"]._read_group(
+            [("policy_id", "in", self.ids), ("state", "=", "to_review")],
+            groupby=["policy_id"],
+            aggregates=["__count"],
+        )
+        counts = {policy.id: count for policy, count in groups}
+        for policy in self:
+            policy.review_count = counts.get(policy.id, 0)
 
     @api.constrains("is_default", "company_id", "active")
     def _check_is_default(self):
@@ -120,6 +181,35 @@ class BillingDunningPolicy(models.Model):
                         name=policy.name,
                     )
                 )
+
+    def action_view_reminders_to_review(self):
+        """The reminders the daily run prepared under this policy, waiting for a billing
+        manager to send them."""
+        action = self.env["billing.dunning.reminder"]._action_to_review()
+        action["domain"] = [("policy_id", "in", self.ids), ("state", "=", "to_review")]
+        return action
+
+    def action_set_auto(self):
+        """Switch to automatic sending: explicit, by a billing manager."""
+        self.write({"send_mode": "auto"})
+
+    def action_set_review(self):
+        self.write({"send_mode": "review"})
+
+    def _old_overdue_warning(self):
+        """The warning shown on a policy without cut-off date in a database with history."""
+        self.ensure_one()
+        if self.ignore_due_before or not self.old_overdue_count:
+            return False
+        return _(
+            "%(count)s overdue invoices of %(company)s are due for more than %(days)s days "
+            "(the oldest on %(date)s): the first run of this policy would remind them all. "
+            "Set 'Ignore invoices due before' to leave them out.",
+            count=self.old_overdue_count,
+            company=self.company_id.name,
+            days=OLD_OVERDUE_DAYS,
+            date=format_date(self.env, self.old_overdue_date),
+        )
 
     @api.model
     def _get_default_policy(self, company):

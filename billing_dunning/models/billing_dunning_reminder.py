@@ -1,6 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+from odoo.tools.misc import format_date
+
+from ..tools.phone import format_phone
 
 
 class BillingDunningReminder(models.Model):
@@ -39,6 +45,22 @@ class BillingDunningReminder(models.Model):
         readonly=True, help="Date by which a formal notice asks the customer to pay."
     )
     manual = fields.Boolean(string="Sent by hand", readonly=True)
+    state = fields.Selection(
+        [
+            ("to_review", "To review"),
+            ("sent", "Sent to the customer"),
+            ("cancelled", "Not sent"),
+        ],
+        string="Sending status",
+        required=True,
+        readonly=True,
+        default="sent",
+        index=True,
+        copy=False,
+        help="To review: prepared by the daily run of a policy that waits for review; nothing "
+        "went to the customer yet, a billing manager sends it. Not sent: its invoices were paid "
+        "before it was sent.",
+    )
     after_reminders = fields.Boolean(
         string="After earlier reminders",
         readonly=True,
@@ -63,6 +85,15 @@ class BillingDunningReminder(models.Model):
         "account.move", string="Interest invoice", readonly=True, copy=False, check_company=True
     )
 
+    payment_html = fields.Html(
+        string="How to pay",
+        compute="_compute_payment_html",
+        sanitize=False,
+        help="The company's bank account, the payment reference of each invoice and, where "
+        "the company takes online payments, the link to pay each invoice: printed on the "
+        "letter and added to the e-mail.",
+    )
+
     @api.depends(
         "line_ids.amount_residual_company",
         "line_ids.amount_interest",
@@ -78,6 +109,12 @@ class BillingDunningReminder(models.Model):
                 reminder.amount_due + reminder.amount_interest + reminder.amount_indemnity
             )
 
+    @api.depends("line_ids.move_id", "company_id", "contact_id")
+    @api.depends_context("lang")
+    def _compute_payment_html(self):
+        for reminder in self:
+            reminder.payment_html = reminder._dunning_payment_html(for_mail=True)
+
     @api.model_create_multi
     def create(self, vals_list):
         Sequence = self.env["ir.sequence"]
@@ -85,6 +122,110 @@ class BillingDunningReminder(models.Model):
             if vals.get("name", "/") == "/":
                 vals["name"] = Sequence.next_by_code("billing.dunning.reminder") or "/"
         return super().create(vals_list)
+
+    # ------------------------------------------------------------------
+    # What the customer reads: the letter and the how-to-pay block
+    # ------------------------------------------------------------------
+
+    def _dunning_reader_country(self):
+        self.ensure_one()
+        return (self.contact_id.country_id or self.partner_id.country_id).code or ""
+
+    def _dunning_phone(self, partner):
+        """``partner``'s phone as the customer dials it (national format in its country)."""
+        self.ensure_one()
+        company_country = self.company_id.country_id.code or ""
+        return format_phone(
+            partner.phone or partner.mobile or "",
+            partner.country_id.code or company_country,
+            self._dunning_reader_country() or company_country,
+        )
+
+    def _dunning_place_date(self):
+        """ "Lyon, le 6 décembre 2026": the place and date of the letter, in the reader's
+        language."""
+        self.ensure_one()
+        date = format_date(self.env, self.date, date_format="d MMMM y")
+        city = self.company_id.partner_id.city
+        if not city:
+            return date
+        return _("%(city)s, %(date)s", city=city, date=date)
+
+    def _dunning_bank_account(self):
+        """The company's bank account the customer pays to: the one set on the reminded
+        invoices, else a bank journal's, else the company's first."""
+        self.ensure_one()
+        company = self.company_id
+        # the company's own accounts, printed on its invoices: read whoever prints
+        bank = self.line_ids.move_id.sudo().partner_bank_id[:1]
+        if not bank:
+            journal = (
+                self.env["account.journal"]
+                .sudo()
+                .search(
+                    [
+                        *self.env["account.journal"]._check_company_domain(company),
+                        ("type", "=", "bank"),
+                        ("bank_account_id", "!=", False),
+                    ],
+                    limit=1,
+                )
+            )
+            bank = journal.bank_account_id
+        if not bank:
+            bank = company.sudo().partner_id.bank_ids[:1]
+        return bank
+
+    def _dunning_online_payment(self):
+        """The company takes online payments: the payment module is installed and one of
+        its providers is enabled (or in test mode)."""
+        self.ensure_one()
+        if "payment.provider" not in self.env:
+            return False
+        return bool(
+            self.env["payment.provider"]
+            .sudo()
+            .search_count(
+                [("company_id", "=", self.company_id.id), ("state", "!=", "disabled")], limit=1
+            )
+        )
+
+    def _dunning_payment_info(self):
+        """The how-to-pay data of this reminder, as plain data."""
+        self.ensure_one()
+        company = self.company_id
+        bank = self._dunning_bank_account()
+        iban = bank.sanitized_acc_number or ""
+        if iban[:2].isalpha() and iban[2:4].isdigit():
+            iban = " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
+        online = self._dunning_online_payment()
+        invoices = []
+        for move in self.line_ids.move_id:
+            invoices.append(
+                {
+                    "name": move.name,
+                    "reference": move.payment_reference or move.name,
+                    "url": online
+                    and move.payment_state in ("not_paid", "partial")
+                    and move.get_base_url() + move.get_portal_url(),
+                }
+            )
+        return {
+            "holder": (bank.partner_id or company.partner_id).name if bank else "",
+            "iban": iban,
+            "bic": bank.bank_bic or "",
+            "bank_name": bank.bank_name or "",
+            "invoices": invoices,
+            "phone": self._dunning_phone(company.partner_id),
+            "email": company.email or "",
+        }
+
+    def _dunning_payment_html(self, for_mail=False):
+        self.ensure_one()
+        return self.env["ir.qweb"]._render(
+            "billing_dunning.dunning_how_to_pay",
+            {"info": self._dunning_payment_info(), "for_mail": for_mail},
+        )
 
     def _action_open(self):
         action = {
@@ -97,6 +238,72 @@ class BillingDunningReminder(models.Model):
         else:
             action.update(view_mode="list,form", domain=[("id", "in", self.ids)])
         return action
+
+    @api.model
+    def _action_to_review(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "billing_dunning.billing_dunning_reminder_to_review_action"
+        )
+        action["domain"] = [("state", "=", "to_review")]
+        return action
+
+    def action_send(self):
+        """Send prepared reminders (billing managers only): each one once, even when two
+        managers click at the same time; those whose invoices were all paid meanwhile are
+        not sent."""
+        if not self.env.user.has_group("account.group_account_manager"):
+            raise AccessError(
+                _(
+                    "Only a billing manager can send the reminders prepared for review "
+                    "(%(names)s).",
+                    names=", ".join(self[:5].mapped("name")),
+                )
+            )
+        todo = self.filtered(lambda r: r.state == "to_review")
+        if not todo:
+            raise UserError(_("These reminders are not waiting for review: nothing to send."))
+        todo = todo._dunning_lock_to_review()
+        paid = todo.filtered(
+            lambda r: all(
+                line.move_id.payment_state not in ("not_paid", "partial") for line in r.line_ids
+            )
+        )
+        paid.write({"state": "cancelled"})
+        for reminder in paid:
+            reminder.message_post(body=_("Not sent: its invoices were paid since it was prepared."))
+        todo -= paid
+        today = fields.Date.context_today(self)
+        for reminder in todo:
+            vals = {"state": "sent"}
+            if reminder.formal_notice:
+                # the customer gets the whole deadline from the day the notice leaves
+                vals["deadline"] = today + timedelta(days=reminder.policy_id.formal_notice_days)
+            reminder.write(vals)
+        if todo:
+            Run = self.env["billing.dunning.run"]
+            for company in todo.company_id:
+                Run.with_company(company)._dunning_send(
+                    todo.filtered(lambda r, c=company: r.company_id == c)
+                )
+        return True
+
+    def _dunning_lock_to_review(self):
+        """Those of these reminders still to review, locked until the transaction ends: a
+        reminder another worker is sending right now is left to it (``SKIP LOCKED``), one it
+        sent is no longer to review."""
+        if not self:
+            return self
+        self.flush_recordset(["state"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM billing_dunning_reminder WHERE id = ANY(%s) AND state = "
+                "'to_review' ORDER BY id FOR UPDATE SKIP LOCKED",
+                self.ids,
+            )
+        )
+        locked = self.browse([row[0] for row in self.env.cr.fetchall()])
+        locked.invalidate_recordset(["state"])
+        return locked
 
     def action_print_letter(self):
         """Print the letters of these reminders; their letter outcomes become sent."""

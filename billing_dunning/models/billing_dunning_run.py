@@ -102,10 +102,10 @@ class BillingDunningRun(models.AbstractModel):
         return _("%(count)s reminders created", count=len(reminders))
 
     @api.model
-    def _dunning_run_company(self, company, partners=None, manual=False, today=None):
+    def _dunning_run_company(self, company, partners=None, manual=False, today=None, release=False):
         today = today or fields.Date.context_today(self)
         plan = self._dunning_plan(company, today, partners=partners, manual=manual)
-        return self._dunning_execute(company, plan, today, manual=manual)
+        return self._dunning_execute(company, plan, today, manual=manual, release=release)
 
     @api.model
     def _dunning_candidate_domain(self, company, today, partners=None):
@@ -228,6 +228,8 @@ class BillingDunningRun(models.AbstractModel):
         Policy = self.env["billing.dunning.policy"]
         default_policy = Policy._get_default_policy(company)
         followups = self._dunning_followups(company, moves.commercial_partner_id)
+        # a customer whose last reminder waits for review gets nothing more until it is sent
+        waiting = set() if manual else self._dunning_waiting_review(company)
         by_partner = defaultdict(list)
         for move in moves:
             by_partner[move.commercial_partner_id].append(move)
@@ -258,9 +260,17 @@ class BillingDunningRun(models.AbstractModel):
                             if cur.compare_amounts(paid, followup.promise_amount) >= 0
                             else "broken"
                         )
+            if partner.id in waiting:
+                continue
             policy = (followup and followup.policy_id) or default_policy
             if not policy:
                 continue
+            if policy.ignore_due_before:
+                partner_moves = [
+                    m for m in partner_moves if m.invoice_date_due >= policy.ignore_due_before
+                ]
+                if not partner_moves:
+                    continue
             if not manual:
                 # the customer's platform said the payment was sent: wait for it
                 partner_moves = [
@@ -330,6 +340,15 @@ class BillingDunningRun(models.AbstractModel):
         return plan
 
     @api.model
+    def _dunning_waiting_review(self, company):
+        """Ids of the customers of ``company`` with a reminder prepared for review."""
+        groups = self.env["billing.dunning.reminder"]._read_group(
+            [("company_id", "=", company.id), ("state", "=", "to_review")],
+            groupby=["partner_id"],
+        )
+        return {partner.id for (partner,) in groups}
+
+    @api.model
     def _dunning_claim(self, targets, today, notice_levels=()):
         """Take invoices to their new level, once. ``targets``: ``{move_id: level_id}``;
         an invoice taken to one of ``notice_levels`` (formal notices) keeps the date of its
@@ -395,8 +414,14 @@ class BillingDunningRun(models.AbstractModel):
         return claimed
 
     @api.model
-    def _dunning_execute(self, company, plan, today, manual=False):
-        """Claim, create and send the reminders of ``plan``, chunk by chunk."""
+    def _dunning_execute(self, company, plan, today, manual=False, release=False):
+        """Claim, create and send the reminders of ``plan``, chunk by chunk.
+
+        A reminder is sent at once when a person asked for it (``manual``: send now to one
+        customer; ``release``: a billing manager sends what the company preview shows) or
+        when its policy sends automatically; otherwise (policies start in review mode) it
+        is only prepared, state "to review": nothing leaves until a billing manager sends it
+        (``billing.dunning.reminder.action_send``)."""
         Reminder = self.env["billing.dunning.reminder"]
         reminders = Reminder
         Reminder = Reminder.with_company(company).with_context(
@@ -441,6 +466,9 @@ class BillingDunningRun(models.AbstractModel):
                         "deadline": level.formal_notice
                         and today + timedelta(days=entry["policy"].formal_notice_days),
                         "manual": manual,
+                        "state": "sent"
+                        if manual or release or entry["policy"].send_mode == "auto"
+                        else "to_review",
                         "after_reminders": any(line["previous_level"] for line in lines),
                         "line_ids": [
                             Command.create(
@@ -467,7 +495,9 @@ class BillingDunningRun(models.AbstractModel):
             created = Reminder.create(vals_list)
             if promises:
                 promises.write({"promise_date": False, "promise_amount": 0.0, "promise_base": 0.0})
-            self.with_context(lang=self._dunning_office_lang(company))._dunning_send(created)
+            self.with_context(lang=self._dunning_office_lang(company))._dunning_send(
+                created.filtered(lambda r: r.state == "sent")
+            )
             reminders |= created
         return reminders
 
@@ -513,8 +543,15 @@ class BillingDunningRun(models.AbstractModel):
             subjects = template._render_field("subject", batch.ids, compute_lang=True)
             bodies = template._render_field("body_html", batch.ids, compute_lang=True)
             for reminder in batch.with_context(mail_notify_force_send=False):
+                body = bodies[reminder.id]
+                if 'id="dunning_how_to_pay"' not in body:
+                    # a template of an older version (data kept at upgrade) or customised
+                    # without it: the customer still learns how to pay
+                    body += reminder.with_context(
+                        lang=reminder.contact_id.lang or reminder.partner_id.lang or self.env.lang
+                    )._dunning_payment_html(for_mail=True)
                 message = reminder.message_post(
-                    body=bodies[reminder.id],
+                    body=body,
                     subject=subjects[reminder.id],
                     partner_ids=reminder.contact_id.ids,
                     message_type="comment",

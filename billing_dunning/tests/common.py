@@ -24,6 +24,9 @@ class DunningCommon(AccountTestInvoicingCommon):
                 "name": "Standard",
                 "company_id": cls.company.id,
                 "is_default": True,
+                # the run tests check what is sent; TestDunningReview tests the default,
+                # reminders prepared for a billing manager's review
+                "send_mode": "auto",
                 # the run tests walk the schedule at chosen days; TestDunningLevelOrder tests
                 # the default, levels sent in order
                 "skip_levels": True,

@@ -121,3 +121,19 @@ class TestDunningInterestInvoice(DunningCommon):
         if "billing_vat_out_of_scope" not in self.env["account.move.line"]._fields:
             self.skipTest("billing_fr_compliance's billing_vat_out_of_scope is not installed")
         self.assertTrue(all(invoice.invoice_line_ids.mapped("billing_vat_out_of_scope")))
+
+    def test_no_delivery_date(self):
+        """Late interest and the indemnity are neither goods delivered nor a service
+        performed: l10n_fr_account dates the delivery of every French sale on posting, but
+        not the interest invoice's."""
+        invoice = self._invoice_interest(day(45))
+        invoice.action_post()
+        self.assertTrue(self.inv1.delivery_date, "an ordinary French invoice has one")
+        self.assertFalse(invoice.delivery_date)
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "account.account_invoices", invoice.ids
+        )[0]
+        html = html.decode() if isinstance(html, bytes) else html
+        self.assertIn(invoice.name, html)
+        self.assertNotIn('name="delivery_date"', html)
+        self.assertNotIn("Delivery Date", html)

@@ -157,7 +157,8 @@ class TestDunningRun(DunningCommon):
                 "12 rue de la République",
                 "69002",
                 "Lyon",
-                "+33478000000",
+                # as a French customer dials it
+                "04 78 00 00 00",
             ):
                 self.assertIn(part, text, layout)
             self.assertNotIn("dunning_sender", header + footer)
@@ -603,6 +604,7 @@ class TestDunningSecurity(DunningCommon):
                 "name": "Policy B",
                 "company_id": cls.company_b.id,
                 "is_default": True,
+                "send_mode": "auto",
                 "level_ids": [(0, 0, {"name": "B1", "delay_days": 1})],
             }
         )

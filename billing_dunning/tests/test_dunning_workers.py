@@ -89,3 +89,44 @@ class TestDunningTwoWorkers(TransactionCase):
                 cr_b.rollback()
         finally:
             self._cleanup(ids)
+
+    def test_two_managers_send_a_prepared_reminder_once(self):
+        """Two billing managers click Send on the same prepared reminder at once: only one of
+        them locks it; once sent it is no longer to review."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            company = env.ref("base.main_company")
+            partner = env["res.partner"].create({"name": "Two managers"})
+            Reminder = env["billing.dunning.reminder"].with_context(
+                mail_create_nolog=True, tracking_disable=True
+            )
+            reminder = Reminder.create(
+                {
+                    "company_id": company.id,
+                    "partner_id": partner.id,
+                    "date": date(2025, 5, 1),
+                    "state": "to_review",
+                }
+            )
+            ids = {"partner": partner.id, "reminder": reminder.id}
+            # committed on purpose: a second connection must see the fixture (removed below)
+            cr.commit()  # pylint: disable=invalid-commit
+        try:
+            with self.registry.cursor() as cr_a, self.registry.cursor() as cr_b:
+                Reminder_a = api.Environment(cr_a, SUPERUSER_ID, {})["billing.dunning.reminder"]
+                Reminder_b = api.Environment(cr_b, SUPERUSER_ID, {})["billing.dunning.reminder"]
+                locked_a = Reminder_a.browse(ids["reminder"])._dunning_lock_to_review()
+                self.assertEqual(locked_a.ids, [ids["reminder"]])
+                # B skips the row A holds instead of waiting for it
+                self.assertFalse(Reminder_b.browse(ids["reminder"])._dunning_lock_to_review())
+                cr_b.rollback()
+                locked_a.state = "sent"
+                cr_a.commit()  # pylint: disable=invalid-commit
+                # B again, after A sent it: nothing to review
+                self.assertFalse(Reminder_b.browse(ids["reminder"])._dunning_lock_to_review())
+                cr_b.rollback()
+        finally:
+            with self.registry.cursor() as cr:
+                cr.execute("DELETE FROM billing_dunning_reminder WHERE id = %s", [ids["reminder"]])
+                cr.execute("DELETE FROM res_partner WHERE id = %s", [ids["partner"]])
+                cr.commit()  # pylint: disable=invalid-commit

@@ -19,6 +19,12 @@ class BillingDunningPreview(models.TransientModel):
     line_ids = fields.One2many("billing.dunning.preview.line", "preview_id", readonly=True)
     reminder_count = fields.Integer(string="Reminders", readonly=True)
     empty_reason = fields.Char(string="Why nothing", readonly=True)
+    review_count = fields.Integer(
+        string="Prepared, waiting for review",
+        readonly=True,
+        help="Reminders the daily run prepared that no billing manager has sent yet: the "
+        "customers concerned get nothing more until they are sent.",
+    )
 
     @api.model
     def _open(self, company, partner=None):
@@ -55,8 +61,10 @@ class BillingDunningPreview(models.TransientModel):
                         }
                     )
                 )
+        waiting = self._waiting_domain(company, partner)
         return self.create(
             {
+                "review_count": self.env["billing.dunning.reminder"].search_count(waiting),
                 "company_id": company.id,
                 "partner_id": partner.id if partner else False,
                 "date": today,
@@ -67,16 +75,39 @@ class BillingDunningPreview(models.TransientModel):
         )
 
     @api.model
+    def _waiting_domain(self, company, partner=None):
+        domain = [("company_id", "=", company.id), ("state", "=", "to_review")]
+        if partner:
+            domain.append(("partner_id", "=", partner.commercial_partner_id.id))
+        return domain
+
+    @api.model
     def _empty_reason(self, company, today, partner=None):
         """Why a run today would send nothing (to ``partner``, or in the whole company)."""
         Run = self.env["billing.dunning.run"].with_company(company)
         Reminder = self.env["billing.dunning.reminder"].with_company(company)
-        domain = [("company_id", "=", company.id), ("date", "=", today)]
+        domain = [("company_id", "=", company.id), ("date", "=", today), ("state", "=", "sent")]
         if partner:
             partner = partner.commercial_partner_id
             domain.append(("partner_id", "=", partner.id))
         sent_today = Reminder.search_count(domain)
+        waiting = Reminder.search(self._waiting_domain(company, partner), order="date")
+        if waiting and not partner:
+            return _(
+                "%(count)s reminder(s) prepared since %(date)s wait for review: nothing was "
+                "sent. A billing manager checks and sends them (Reminders to review).",
+                count=len(waiting),
+                date=format_date(self.env, waiting[0].date),
+            )
         if partner:
+            if waiting:
+                return _(
+                    "Reminder %(name)s of %(date)s to %(partner)s waits for review: nothing "
+                    "was sent. A billing manager checks and sends it (Reminders to review).",
+                    name=waiting[0].name,
+                    date=format_date(self.env, waiting[0].date),
+                    partner=partner.display_name,
+                )
             state = self.env["billing.dunning.followup"]._dunning_partner_state(
                 company, partner, today
             )
@@ -125,12 +156,23 @@ class BillingDunningPreview(models.TransientModel):
         """Run now what the preview shows (for its customer, or the whole company)."""
         self.ensure_one()
         Run = self.env["billing.dunning.run"].with_company(self.company_id)
+        # a billing manager who saw the company's preview sends it; a billing user's click
+        # prepares it for review where the policy waits for review
         reminders = Run._dunning_run_company(
-            self.company_id, partners=self.partner_id or None, manual=bool(self.partner_id)
+            self.company_id,
+            partners=self.partner_id or None,
+            manual=bool(self.partner_id),
+            release=self.env.user.has_group("account.group_account_manager"),
         )
         if not reminders:
             raise UserError(_("Nothing to send today."))
         return reminders._action_open()
+
+    def action_view_to_review(self):
+        self.ensure_one()
+        action = self.env["billing.dunning.reminder"]._action_to_review()
+        action["domain"] = self._waiting_domain(self.company_id, self.partner_id or None)
+        return action
 
 
 class BillingDunningPreviewLine(models.TransientModel):

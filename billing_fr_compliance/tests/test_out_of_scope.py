@@ -92,3 +92,30 @@ class TestOutOfScope(BillingFrCommon):
         html = self._html(invoice)
         self.assertNotIn("Hors champ", html)
         self.assertNotIn("Out of VAT scope", html)
+
+    def test_dunning_interest_invoice_passes_the_gate(self):
+        """billing_dunning's own interest invoice, when both addons are installed: it posts
+        through the gate and prints no delivery date (damages are not delivered)."""
+        if "billing.dunning.interest.invoice" not in self.env:
+            self.skipTest("billing_dunning is not installed")
+        late = self._invoice()
+        late.action_post()
+        policy = self.env["billing.dunning.policy"].create(
+            {"name": "Gate", "company_id": self.company.id}
+        )
+        invoice = self.env["billing.dunning.interest.invoice"]._dunning_interest_invoice(
+            self.company,
+            self.customer,
+            policy,
+            [{"move": late, "interest": 12.34, "detail": "10.15 %", "indemnity": 40.0}],
+            self.invoice_date,
+            "REL/2026/0001",
+        )
+        invoice.action_post()
+        self.assertEqual(invoice.state, "posted")
+        self.assertEqual(invoice.fr_compliance_status, "compliant")
+        self.assertTrue(late.delivery_date)
+        self.assertFalse(invoice.delivery_date)
+        html = self._html(invoice)
+        self.assertNotIn('name="delivery_date"', html)
+        self.assertIn("Hors champ d'application de la TVA.", html)

@@ -143,3 +143,20 @@ class TestInvoiceReport(BillingFrCommon):
         self.assertEqual(invoice._fr_cgv_pdf(), pdf)
         bill = self.init_invoice("in_invoice", invoice_date=self.invoice_date, amounts=[10.0])
         self.assertIsNone(bill._fr_cgv_pdf())
+
+    def test_references_never_wrap_mid_word(self):
+        """ "BC-2026-117" printed as "BC-2026-/117": each word of the purchase order number,
+        of the source and of the payment reference is kept on one line."""
+        invoice = self._invoice(ref="BC-2026-117")
+        invoice.invoice_origin = "S00042 BC-2026-117/A"
+        invoice.action_post()
+        html = self._html(invoice)
+        nowrap = r'<span class="text-nowrap" style="white-space: nowrap;">%s</span>'
+        self.assertRegex(html, nowrap % "BC-2026-117")
+        self.assertRegex(html, nowrap % "S00042")
+        self.assertRegex(html, nowrap % "BC-2026-117/A")
+        self.assertRegex(
+            html,
+            r'<span[^>]*style="white-space: nowrap;"[^>]*>%s</span>'
+            % invoice.payment_reference.replace("/", r"\/"),
+        )

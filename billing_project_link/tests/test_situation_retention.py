@@ -127,6 +127,26 @@ class TestSituationRetention(SituationCommon):
         )
         self.assertIn("bank guarantee", html)
 
+    def test_printed_situation_is_compact(self):
+        """A situation invoice fits its page when it can (checked on the PDF's PNG, see
+        README): compact situation block, totals kept together, no blank line for a payment
+        term without note."""
+        order = self._create_order()
+        situation = self._situation(order, [50, 50])
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("account.report_invoice", situation.invoice_id.ids)[0]
+            .decode()
+        )
+        self.assertIn(
+            'id="total" class="clearfix row mt-n3" style="page-break-inside: avoid;"', html
+        )
+        self.assertIn(
+            'id="billing_situation" class="clearfix mt-2 small avoid-page-break-inside"', html
+        )
+        self.assertIn('id="informations" class="row mb-2"', html)
+        self.assertNotIn('name="payment_term"></span><br/>', html)
+
     def test_credit_note_reverses_the_retention(self):
         order = self._create_order()
         situation = self._situation(order, [50, 50])

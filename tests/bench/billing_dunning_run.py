@@ -126,6 +126,7 @@ def build(env, n_invoices, n_customers, n_orm):
             "name": "Bench",
             "company_id": company.id,
             "is_default": True,
+            "send_mode": "auto",
             "level_ids": [
                 Command.create({"name": "L1", "sequence": 1, "delay_days": 5}),
                 Command.create(
