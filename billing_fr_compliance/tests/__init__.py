@@ -18,4 +18,4 @@ from . import (
 
 # isort: split
 # e-invoicing through a PA (paclient)
-from . import test_billing_pa
+from . import test_billing_pa, test_pa_poll, test_pa_send_workers
