@@ -132,7 +132,8 @@ class TestPaSendTwoWorkers(TransactionCase):
             )
             self.flow_ids = queue_flows(env, platform, self.COUNT).ids
             self.platform_id = platform.id
-            cr.commit()
+            # a cursor of its own, not the test's
+            cr.commit()  # pylint: disable=invalid-commit
         self.addCleanup(self._delete)
 
     def _delete(self):
@@ -141,7 +142,8 @@ class TestPaSendTwoWorkers(TransactionCase):
             # (the flows' files go with them)
             env["billing.pa.flow"].search([("platform_id", "=", self.platform_id)]).unlink()
             env["billing.pa.platform"].browse(self.platform_id).unlink()
-            cr.commit()
+            # a cursor of its own, not the test's
+            cr.commit()  # pylint: disable=invalid-commit
 
     def test_two_workers_post_each_flow_once(self):
         errors = []
