@@ -31,10 +31,19 @@ def queue_flows(env, platform, count):
     return flows
 
 
+PARAM = "billing_fr_compliance.pa_use_queue_job"
+
+
 @tagged("post_install", "-at_install")
 class TestPaSendOnce(TransactionCase):
     """In the test's transaction: the claim, a flow claimed by another worker, a 202
     without flowId."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # the scheduled action sends itself (with OCA queue_job, it would enqueue jobs)
+        cls.env["ir.config_parameter"].sudo().set_param(PARAM, "0")
 
     def _platform(self, server):
         url = server.start()
@@ -132,6 +141,10 @@ class TestPaSendTwoWorkers(TransactionCase):
             )
             self.flow_ids = queue_flows(env, platform, self.COUNT).ids
             self.platform_id = platform.id
+            # the workers send themselves (with OCA queue_job, they would enqueue jobs)
+            params = env["ir.config_parameter"]
+            self.param = params.get_param(PARAM)
+            params.set_param(PARAM, "0")
             # a cursor of its own, not the test's
             cr.commit()  # pylint: disable=invalid-commit
         self.addCleanup(self._delete)
@@ -142,6 +155,7 @@ class TestPaSendTwoWorkers(TransactionCase):
             # (the flows' files go with them)
             env["billing.pa.flow"].search([("platform_id", "=", self.platform_id)]).unlink()
             env["billing.pa.platform"].browse(self.platform_id).unlink()
+            env["ir.config_parameter"].set_param(PARAM, self.param or False)
             # a cursor of its own, not the test's
             cr.commit()  # pylint: disable=invalid-commit
 
