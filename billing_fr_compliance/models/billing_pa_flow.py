@@ -4,6 +4,8 @@ import threading
 import uuid
 from datetime import timedelta
 
+import psycopg2
+
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
@@ -142,6 +144,7 @@ class BillingPaFlow(models.Model):
         # the lifecycle statuses still waiting for a running platform (emitted while their
         # company had none or it was stopped) join the queue first
         self.env["billing.pa.status"]._billing_pa_enqueue_all_waiting(limit=limit)
+        self._billing_pa_commit()  # the statuses queued are kept whatever follows
         if self._billing_pa_use_jobs():
             return self._billing_pa_enqueue_jobs(limit, chunk)
         done = 0
@@ -205,10 +208,26 @@ class BillingPaFlow(models.Model):
 
     @api.model
     def _billing_pa_lock_due(self, limit, ids=None):
-        """Due flows of running platforms, locked (two workers never take the same flow)."""
+        """Due flows of running platforms, locked (two workers never take the same flow).
+
+        A flow another worker updated since this transaction's snapshot cannot be locked
+        (REPEATABLE READ: SerializationFailure): a batch, which commits between its items,
+        reads again in a new transaction; elsewhere nothing is taken this time."""
         self.env.flush_all()
-        rows = self.env.execute_query(self._billing_pa_due_query(limit, ids=ids, lock=True))
-        return self.browse([row[0] for row in rows])
+        for attempt in range(3):
+            try:
+                with self.env.cr.savepoint(flush=False):
+                    self.env.cr.execute(
+                        self._billing_pa_due_query(limit, ids=ids, lock=True),
+                        log_exceptions=False,
+                    )
+                    rows = self.env.cr.fetchall()
+                return self.browse([row[0] for row in rows])
+            except psycopg2.errors.SerializationFailure:
+                if not self._billing_pa_may_commit() or attempt == 2:
+                    return self.browse()
+                self.env.cr.rollback()  # nothing is pending: the batch committed before
+        return self.browse()
 
     @api.model
     def _billing_pa_lease(self, count):
@@ -273,14 +292,20 @@ class BillingPaFlow(models.Model):
         self.ensure_one()
         token = self.env.context.get("billing_pa_claim_token")
         self.env.flush_all()
-        rows = self.env.execute_query(
-            SQL(
-                "SELECT id FROM billing_pa_flow WHERE id = %s AND state = 'to_send' "
-                "AND claim_token = %s FOR UPDATE SKIP LOCKED",
-                self.id,
-                token,
-            )
-        )
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM billing_pa_flow WHERE id = %s AND state = 'to_send' "
+                        "AND claim_token = %s FOR UPDATE SKIP LOCKED",
+                        self.id,
+                        token,
+                    ),
+                    log_exceptions=False,
+                )
+                rows = self.env.cr.fetchall()
+        except psycopg2.errors.SerializationFailure:
+            rows = []  # another worker updated it since our snapshot: it is theirs now
         self.invalidate_recordset()
         if not rows:
             return False
@@ -298,8 +323,11 @@ class BillingPaFlow(models.Model):
 
     def _billing_pa_commit(self):
         # a batch commits between its items (it resumes from the flows' state); never in a test
-        if not getattr(threading.current_thread(), "testing", False):
+        if self._billing_pa_may_commit():
             self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _billing_pa_may_commit(self):
+        return not getattr(threading.current_thread(), "testing", False)
 
     def _billing_pa_prepare_invoice_files(self):
         """The Factur-X PDF of each invoice flow of ``self`` still without its file, made for
