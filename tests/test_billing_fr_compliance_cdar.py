@@ -244,3 +244,44 @@ def test_a_cdar_about_several_invoices():
     found = cdar.statuses(parsed)
     assert [s["invoice_number"] for s in found] == ["FA2026-0042", "FA2026-0043"]
     assert {s["code"] for s in found} == {"205"}
+
+
+# ---------------------------------------------------------------------- current status
+def _statuses(*codes_and_days):
+    return [
+        {"code": code, "date": NOW + datetime.timedelta(days=days), "id": index}
+        for index, (code, days) in enumerate(codes_and_days, 1)
+    ]
+
+
+def test_every_known_status_has_a_phase():
+    assert set(cdar.PHASE_RANK) == set(cdar.STATUS_LABELS)
+    assert {cdar.phase_rank(code) for code in cdar.TRANSMISSION} - {cdar.PHASE_END} == {
+        cdar.PHASE_TRANSMISSION
+    }
+
+
+@pytest.mark.parametrize(
+    "statuses, current",
+    [
+        ((("205", 1), ("202", 2)), "205"),  # a late acknowledgment does not go back
+        ((("202", 2), ("205", 1)), "205"),  # whatever the order of arrival
+        ((("207", 1), ("200", 2), ("202", 3)), "207"),  # the dispute holds
+        ((("207", 1), ("205", 2)), "205"),  # same phase: the latest date
+        ((("205", 2), ("207", 1)), "205"),
+        ((("207", 1), ("212", 2)), "212"),  # paid
+        ((("213", 1), ("205", 2)), "213"),  # the end of a cycle is never replaced
+        ((("210", 1), ("212", 2)), "210"),
+        ((("200", 1), ("299", 2)), "200"),  # an unknown code below every known one
+        ((("299", 1),), "299"),
+        ((("212", 1), ("212", 1)), "212"),
+    ],
+)
+def test_current_status_follows_the_phases(statuses, current):
+    items = _statuses(*statuses)
+    assert cdar.current_status(items)["code"] == current
+    assert cdar.current_status(reversed(items))["code"] == current
+
+
+def test_current_status_of_nothing():
+    assert cdar.current_status([]) is None

@@ -77,6 +77,7 @@ class TestDunningPlatformEndToEnd(DunningCommon):
                 "flow_url": cls.urls["flow"],
                 "directory_url": cls.urls["directory"],
                 "bearer_token": "token-of-the-tests",
+                "state": "ok",  # in service, as after its connection test
             }
         )
         tax = cls.env["account.chart.template"].with_company(cls.company).ref("tva_normale")

@@ -105,13 +105,33 @@ class TestDunningPlatformStatus(DunningCommon):
         self.assertAlmostEqual(
             held, self.inv1.amount_residual + self.inv2.amount_residual, places=2
         )
-        self._status(self.inv2, "208", 11, reason_code="JUSTIF_ABS")
-        self.assertEqual(self.inv2.billing_pa_status_code, "208")
+        # a rejection ends the invoice's lifecycle: a later-dated status of an earlier phase
+        # does not replace it (XP Z12-012's phases, billing_fr_compliance tools/cdar.py)
+        self._status(self.inv2, "205", 11)
+        self.assertEqual(self.inv2.billing_pa_status_code, "213")
+        inv3 = self._invoice(self.b2b, day(2), 300.0)
+        self._status(inv3, "208", 11, reason_code="JUSTIF_ABS")
+        self.assertEqual(inv3.billing_pa_status_code, "208")
         with freeze_time(day(12)):
             self._run_cron()
             self.followup.invalidate_recordset(["pa_status_info"])
             self.assertIn("208 Suspended", self.followup.pa_status_info)
         self.assertFalse(self._reminders(self.b2b))
+
+    def test_a_later_transmission_status_keeps_the_hold(self):
+        """The platform's 200/202 dated after the buyer's 207 (late acknowledgments) do not
+        lift the dispute: the current status follows the lifecycle's phases, not the dates."""
+        self._status(self.inv1, "207", 5, reason_code="QTE_ERR", reason="10 jours, pas 12")
+        self._status(self.inv1, "202", 6)
+        self._status(self.inv1, "200", 7)
+        self.assertEqual(len(self.inv1.billing_pa_status_ids), 3)
+        self.assertEqual(self.inv1.billing_pa_status_code, "207")
+        with freeze_time(day(10)):
+            self._run_cron()
+            info = self.followup.pa_status_info
+        self.assertFalse(self.inv1.dunning_level_id)
+        self.assertNotIn(self.inv1, self._reminders(self.b2b).line_ids.move_id)
+        self.assertIn("207 Disputed", info)
 
     def test_payment_sent_pauses_for_the_policy_grace_period(self):
         self.policy.pa_payment_sent_days = 10

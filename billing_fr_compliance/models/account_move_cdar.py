@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 # pylint: disable=consider-merging-classes-inherited
 import base64
+import datetime
 import hashlib
 import logging
 
@@ -35,7 +36,8 @@ class AccountMove(models.Model):
         store=True,
         index=True,
         copy=False,
-        help="Code of the latest lifecycle status of the invoice (XP Z12-012).",
+        help="Code of the current lifecycle status of the invoice (XP Z12-012): the latest "
+        "of the latest phase reached (transmission, processing, payment, end).",
     )
     billing_pa_status_date = fields.Datetime(
         string="Platform Status Date",
@@ -59,10 +61,27 @@ class AccountMove(models.Model):
 
     @api.depends("billing_pa_status_ids.code", "billing_pa_status_ids.date")
     def _compute_billing_pa_status(self):
+        # the lifecycle's phases decide, not the latest date (tools/cdar.py PHASE_RANK)
         for move in self:
-            latest = move.billing_pa_status_ids.sorted(lambda s: (s.date, s.id))[-1:]
-            move.billing_pa_status_code = latest.code or False
-            move.billing_pa_status_date = latest.date or False
+            current = move._billing_pa_current_status()
+            move.billing_pa_status_code = current.code or False
+            move.billing_pa_status_date = current.date or False
+
+    def _billing_pa_current_status(self):
+        """The invoice's current lifecycle status (billing.pa.status, maybe empty): the
+        latest of the latest phase reached, see ``tools.cdar.current_status``."""
+        self.ensure_one()
+        statuses = self.billing_pa_status_ids
+        current = cdar.current_status(
+            {
+                "code": status.code,
+                "date": status.date or datetime.datetime.min,
+                "id": status.id or 0,
+                "record": status,
+            }
+            for status in statuses
+        )
+        return current["record"] if current else statuses.browse()
 
     @api.depends("billing_pa_status_code", "billing_pa_status_ids")
     @api.depends_context("lang")
@@ -74,9 +93,7 @@ class AccountMove(models.Model):
             if not code:
                 move.billing_pa_status_label = False
                 continue
-            latest = move.billing_pa_status_ids.filtered(lambda s, c=code: s.code == c).sorted(
-                lambda s: (s.date, s.id)
-            )[-1:]
+            latest = move._billing_pa_current_status()
             label = labels.get(code) or latest.label
             move.billing_pa_status_label = f"{code} {label}"
             if code in ALERT_STATUSES and latest.direction == "in":

@@ -42,6 +42,12 @@ class AccountMove(models.Model):
     billing_pa_error = fields.Text(
         "Platform error", compute="_compute_billing_pa_error", help="What the platform said."
     )
+    billing_pa_can_send = fields.Boolean(
+        "Can Be Sent to the Platform",
+        compute="_compute_billing_pa_can_send",
+        help="A posted customer invoice or credit note of a French company with an active "
+        "e-invoicing platform, not queued nor sent yet.",
+    )
 
     @api.depends("billing_pa_flow_ids.state", "billing_pa_flow_ids.flow_type")
     def _compute_billing_pa_send_state(self):
@@ -67,6 +73,25 @@ class AccountMove(models.Model):
             else:
                 fix = _("Temporary failure: it is retried automatically.")
             move.billing_pa_error = "%s %s\n%s" % (flow.error_code, flow.error_message or "", fix)
+
+    @api.depends("state", "move_type", "company_id", "billing_pa_send_state")
+    def _compute_billing_pa_can_send(self):
+        companies = self.filtered(lambda m: m.state == "posted").company_id
+        with_platform = (
+            self.env["billing.pa.platform"]
+            .sudo()
+            .search([("company_id", "in", companies.ids)])
+            .company_id
+            if companies
+            else companies
+        )
+        for move in self:
+            move.billing_pa_can_send = bool(
+                move.id
+                and move.company_id in with_platform
+                and move._billing_pa_sendable()
+                and move.billing_pa_send_state not in ("to_send", "sent")
+            )
 
     def _post(self, soft=True):
         self._billing_pa_check_public_buyer()
@@ -284,9 +309,9 @@ class AccountMove(models.Model):
             if not self.env["billing.pa.platform"].sudo()._billing_pa_for_company(move.company_id):
                 raise UserError(
                     _(
-                        "%(company)s has no e-invoicing platform: add one in Accounting > "
-                        "Configuration > E-invoicing platforms.",
+                        "%(company)s has no e-invoicing platform: add one in %(menu)s.",
                         company=move.company_id.display_name,
+                        menu=self.env["billing.pa.platform"]._billing_pa_menu_path(),
                     )
                 )
             move._billing_pa_enqueue_invoices()

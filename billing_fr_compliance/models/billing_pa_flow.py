@@ -4,6 +4,8 @@ import threading
 import uuid
 from datetime import timedelta
 
+import psycopg2
+
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
@@ -12,7 +14,12 @@ from ..tools import afnor_client
 _logger = logging.getLogger(__name__)
 
 BACKOFF_MAX = 6 * 3600  # seconds
-LEASE = 600  # seconds a claimed flow is left to the worker that claimed it
+# A claimed flow is left to the worker that claimed it for its worst case: each of its calls
+# (the trackingId look-up, then the POST) may wait the client's time-out, plus a margin. A
+# group of flows claimed together (their PDFs made at once) is leased for the sum.
+LEASE_MARGIN = 60  # seconds
+CALLS_PER_FLOW = 2
+CHUNK = 10  # flows claimed (and their PDFs made) together
 
 
 class BillingPaFlow(models.Model):
@@ -57,6 +64,18 @@ class BillingPaFlow(models.Model):
     attempts = fields.Integer(readonly=True, copy=False, default=0)
     next_attempt_date = fields.Datetime(readonly=True, copy=False, index=True)
     sent_date = fields.Datetime(readonly=True, copy=False)
+    claim_token = fields.Char(
+        readonly=True,
+        copy=False,
+        help="The worker that claimed the flow to send it; another worker skips it.",
+    )
+    awaiting_flow_id = fields.Boolean(
+        "Awaiting Platform Flow ID",
+        readonly=True,
+        copy=False,
+        help="The platform accepted the flow without giving its identifier: the flow is "
+        "never posted again, only looked up by its trackingId until the platform names it.",
+    )
 
     _sql_constraints = [
         ("tracking_id_unique", "unique(tracking_id)", "A trackingId identifies one flow."),
@@ -117,8 +136,9 @@ class BillingPaFlow(models.Model):
 
     # ------------------------------------------------------------------ the queue
     @api.model
-    def _cron_billing_pa_send(self, limit=1000, chunk=50):
-        """Scheduled action: send what is due, ``chunk`` flows per transaction.
+    def _cron_billing_pa_send(self, limit=1000, chunk=CHUNK):
+        """Scheduled action: send what is due, claiming ``chunk`` flows at a time; each flow's
+        attempt and result are committed on their own (see ``_billing_pa_process``).
 
         With OCA queue_job (unless the system parameter
         ``billing_fr_compliance.pa_use_queue_job`` is ``0``), enqueues one job per ``chunk``
@@ -127,11 +147,12 @@ class BillingPaFlow(models.Model):
         # the lifecycle statuses still waiting for a running platform (emitted while their
         # company had none or it was stopped) join the queue first
         self.env["billing.pa.status"]._billing_pa_enqueue_all_waiting(limit=limit)
+        self._billing_pa_commit()  # the statuses queued are kept whatever follows
         if self._billing_pa_use_jobs():
             return self._billing_pa_enqueue_jobs(limit, chunk)
         done = 0
         while done < limit:
-            flows = self._billing_pa_lock_due(min(chunk, limit - done))
+            flows = self._billing_pa_claim(min(chunk, limit - done))
             if not flows:
                 break
             flows._billing_pa_process()
@@ -165,7 +186,7 @@ class BillingPaFlow(models.Model):
 
     def _billing_pa_send_job(self):
         """Queue job: send those of ``self`` still due (another worker may have sent some)."""
-        flows = self._billing_pa_lock_due(len(self), ids=self.ids)
+        flows = self._billing_pa_claim(len(self), ids=self.ids)
         flows._billing_pa_process()
         return _("%(count)s flows processed", count=len(flows))
 
@@ -190,47 +211,126 @@ class BillingPaFlow(models.Model):
 
     @api.model
     def _billing_pa_lock_due(self, limit, ids=None):
-        """Due flows of running platforms, locked (two workers never take the same flow)."""
-        self.env.flush_all()
-        rows = self.env.execute_query(self._billing_pa_due_query(limit, ids=ids, lock=True))
-        return self.browse([row[0] for row in rows])
+        """Due flows of running platforms, locked (two workers never take the same flow).
 
-    def _billing_pa_process(self):
-        """Send ``self`` (locked): the attempt is counted and the flows leased before any
-        call, and committed; after a crash between a call and the commit of its result, the
-        next attempt sees the earlier one and asks the platform for the trackingId first."""
+        A flow another worker updated since this transaction's snapshot cannot be locked
+        (REPEATABLE READ: SerializationFailure): a batch, which commits between its items,
+        reads again in a new transaction; elsewhere nothing is taken this time."""
+        self.env.flush_all()
+        for attempt in range(3):
+            try:
+                with self.env.cr.savepoint(flush=False):
+                    self.env.cr.execute(
+                        self._billing_pa_due_query(limit, ids=ids, lock=True),
+                        log_exceptions=False,
+                    )
+                    rows = self.env.cr.fetchall()
+                return self.browse([row[0] for row in rows])
+            except psycopg2.errors.SerializationFailure:
+                if not self._billing_pa_may_commit() or attempt == 2:
+                    return self.browse()
+                self.env.cr.rollback()  # nothing is pending: the batch committed before
+        return self.browse()
+
+    @api.model
+    def _billing_pa_lease(self, count):
+        """Seconds a worker keeps ``count`` flows it claimed: their worst case."""
+        return count * (CALLS_PER_FLOW * afnor_client.TIMEOUT + LEASE_MARGIN)
+
+    @api.model
+    def _billing_pa_claim(self, limit, ids=None):
+        """Claim up to ``limit`` due flows for this worker: locked, marked with a token of
+        its own and leased for their worst-case duration, then committed (the row locks end
+        there: the token and the lease keep the other workers away)."""
+        flows = self._billing_pa_lock_due(limit, ids=ids)
+        if not flows:
+            return flows
+        token = str(uuid.uuid4())
         self.env.execute_query(
             SQL(
-                "UPDATE billing_pa_flow SET attempts = COALESCE(attempts, 0) + 1, "
-                "next_attempt_date = %s WHERE id IN %s",
-                fields.Datetime.now() + timedelta(seconds=LEASE),
-                tuple(self.ids),
+                "UPDATE billing_pa_flow SET claim_token = %s, next_attempt_date = %s "
+                "WHERE id IN %s",
+                token,
+                fields.Datetime.now() + timedelta(seconds=self._billing_pa_lease(len(flows))),
+                tuple(flows.ids),
             )
         )
-        self.invalidate_recordset(["attempts", "next_attempt_date"])
+        flows.invalidate_recordset(["claim_token", "next_attempt_date"])
         self._billing_pa_commit()
-        self._billing_pa_send()
-        self._billing_pa_commit()
+        return flows.with_context(billing_pa_claim_token=token)
 
-    def _billing_pa_commit(self):
-        # a batch commits between chunks (it resumes from the flows' state); never in a test
-        if not getattr(threading.current_thread(), "testing", False):
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-
-    def _billing_pa_send(self):
-        """Send each flow of ``self`` (locked by the caller)."""
+    def _billing_pa_process(self):
+        """Send ``self`` (claimed by this worker, see ``_billing_pa_claim``): the invoice
+        files of the group are made and committed first; then each flow on its own: read
+        again under lock, its attempt counted and committed before any call, its result
+        committed after. A flow another worker claimed meanwhile (its lease ended) is
+        skipped. After a crash between a call and the commit of its result, the next attempt
+        sees the earlier one and asks the platform for the trackingId first."""
         self._billing_pa_prepare_invoice_files()
+        self._billing_pa_commit()
         clients = {}
         for flow in self:
+            if flow.state != "to_send" or not flow.attachment_id:
+                continue  # in error, or its file could not be made: it waits (see above)
             platform = flow.platform_id
-            if platform.state != "ok":  # stopped by an earlier flow of this chunk
-                flow.write({"attempts": max(flow.attempts - 1, 0), "next_attempt_date": False})
+            if platform.state != "ok":  # stopped by an earlier flow of this group
+                flow.next_attempt_date = False
                 continue
-            if flow.state != "to_send" or not flow.attachment_id:  # its file could not be made
+            if not flow._billing_pa_lock_claimed(count_attempt=True):
+                continue
+            self._billing_pa_commit()  # the attempt is known before the call
+            if not flow._billing_pa_lock_claimed():
                 continue
             if platform not in clients:
                 clients[platform] = platform._billing_pa_client()
             flow._billing_pa_send_one(clients[platform])
+            flow.claim_token = False
+            self._billing_pa_commit()  # this flow's result, whatever happens to the next
+
+    def _billing_pa_lock_claimed(self, count_attempt=False):
+        """Lock this flow (``FOR UPDATE SKIP LOCKED``) if it is still to send and still ours:
+        False when it was sent, put in error or claimed by another worker meanwhile. With
+        ``count_attempt``, the attempt is counted and the flow leased for one flow's worst
+        case."""
+        self.ensure_one()
+        token = self.env.context.get("billing_pa_claim_token")
+        self.env.flush_all()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM billing_pa_flow WHERE id = %s AND state = 'to_send' "
+                        "AND claim_token = %s FOR UPDATE SKIP LOCKED",
+                        self.id,
+                        token,
+                    ),
+                    log_exceptions=False,
+                )
+                rows = self.env.cr.fetchall()
+        except psycopg2.errors.SerializationFailure:
+            rows = []  # another worker updated it since our snapshot: it is theirs now
+        self.invalidate_recordset()
+        if not rows:
+            return False
+        if count_attempt:
+            self.env.execute_query(
+                SQL(
+                    "UPDATE billing_pa_flow SET attempts = COALESCE(attempts, 0) + 1, "
+                    "next_attempt_date = %s WHERE id = %s",
+                    fields.Datetime.now() + timedelta(seconds=self._billing_pa_lease(1)),
+                    self.id,
+                )
+            )
+            self.invalidate_recordset(["attempts", "next_attempt_date"])
+        return True
+
+    def _billing_pa_commit(self):
+        # a batch commits between its items (it resumes from the flows' state); never in a test
+        if self._billing_pa_may_commit():
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _billing_pa_may_commit(self):
+        return not getattr(threading.current_thread(), "testing", False)
 
     def _billing_pa_prepare_invoice_files(self):
         """The Factur-X PDF of each invoice flow of ``self`` still without its file, made for
@@ -302,6 +402,10 @@ class BillingPaFlow(models.Model):
         )
 
     def _billing_pa_send_one(self, client):
+        """One attempt at sending this flow (locked, its attempt counted). A flow the
+        platform may hold already (an earlier attempt, or one accepted without its id) is
+        looked up by its trackingId first; one accepted without its id is never posted
+        again."""
         self.ensure_one()
         # checked again right before sending: only the file made for this flow leaves
         if not self._billing_pa_attachment_is_own():
@@ -310,10 +414,13 @@ class BillingPaFlow(models.Model):
         content = self.attachment_id.raw
         try:
             answer = None
-            if self.attempts > 1:
+            if self.attempts > 1 or self.awaiting_flow_id:
                 # an earlier attempt may have reached the platform (crash or time-out before
                 # our commit): the trackingId tells whether it holds the flow already
                 answer = client.find_flow_by_tracking_id(self.tracking_id)
+            if answer is None and self.awaiting_flow_id:
+                self._billing_pa_await_flow_id()
+                return
             if answer is None:
                 info = afnor_client.build_flow_info(
                     self.tracking_id,
@@ -347,14 +454,37 @@ class BillingPaFlow(models.Model):
                 }
             )
             return
+        if not (answer or {}).get("flowId"):
+            # accepted, but unnamed (the OpenAPI allows an empty flowId): "sent" needs the
+            # platform's id, which only a look-up by trackingId can give now
+            self._billing_pa_await_flow_id()
+            return
         self.write(
             {
                 "state": "sent",
-                "platform_flow_id": answer.get("flowId"),
+                "platform_flow_id": answer["flowId"],
                 "sent_date": fields.Datetime.now(),
                 "error_code": False,
                 "error_message": False,
                 "next_attempt_date": False,
+                "awaiting_flow_id": False,
+            }
+        )
+
+    def _billing_pa_await_flow_id(self):
+        """The platform took the flow without naming it: it stays to send, to be confirmed
+        by a look-up of its trackingId (never posted again)."""
+        self.write(
+            {
+                "awaiting_flow_id": True,
+                "error_code": "FLOW_ID_UNKNOWN",
+                "error_message": _(
+                    "The platform accepted the flow %(tracking)s without giving its "
+                    "identifier: it is looked up by its trackingId until the platform "
+                    "names it.",
+                    tracking=self.tracking_id,
+                ),
+                "next_attempt_date": self._billing_pa_next_attempt(),
             }
         )
 

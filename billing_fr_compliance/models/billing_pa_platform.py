@@ -20,11 +20,21 @@ class BillingPaPlatform(models.Model):
     _check_company_auto = True
     _order = "company_id, name"
 
-    name = fields.Char(required=True, tracking=True)
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company, tracking=True
+    name = fields.Char(
+        required=True, tracking=True, help="The platform's name, as your users know it."
     )
-    active = fields.Boolean(default=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        tracking=True,
+        help="The company whose invoices go through this platform (one per company).",
+    )
+    active = fields.Boolean(
+        default=True,
+        tracking=True,
+        help="Archive the platform to stop using it; its flows and statuses are kept.",
+    )
     flow_url = fields.Char(
         "Flow API URL",
         required=True,
@@ -36,10 +46,20 @@ class BillingPaPlatform(models.Model):
         tracking=True,
         help="Base URL of the platform's Directory Service (before /v1/siren).",
     )
-    token_url = fields.Char("OAuth2 token URL", tracking=True)
-    client_id = fields.Char("OAuth2 client ID", tracking=True)
+    token_url = fields.Char(
+        "OAuth2 token URL",
+        tracking=True,
+        help="Where an access token is asked with the client ID and secret (OAuth2 client "
+        "credentials), given by the platform. Not needed with a bearer token.",
+    )
+    client_id = fields.Char(
+        "OAuth2 client ID", tracking=True, help="The client ID the platform gave you."
+    )
     client_secret = fields.Char(
-        "OAuth2 client secret", groups="account.group_account_manager", copy=False
+        "OAuth2 client secret",
+        groups="account.group_account_manager",
+        copy=False,
+        help="The secret of the client ID, given by the platform; only billing managers see it.",
     )
     bearer_token = fields.Char(
         "Bearer token",
@@ -52,15 +72,36 @@ class BillingPaPlatform(models.Model):
     )
     state = fields.Selection(
         [("ok", "Running"), ("stopped", "Stopped")],
-        default="ok",
+        default="stopped",
         required=True,
         tracking=True,
+        copy=False,
+        help="Running: invoices and statuses are sent and statuses fetched. Stopped: they "
+        "wait in the queue. A new platform is stopped until its connection test passes.",
     )
-    stop_reason = fields.Text(readonly=True)
+    stop_reason = fields.Text(
+        readonly=True,
+        copy=False,
+        default=lambda self: self._billing_pa_untested_reason(),
+        help="Why the platform is stopped and what to do.",
+    )
     lifecycle_cursor = fields.Char(
         copy=False, help="Where the next search of lifecycle statuses starts on the platform."
     )
-    last_poll_date = fields.Datetime("Last poll", readonly=True, copy=False)
+    last_poll_date = fields.Datetime(
+        "Last poll",
+        readonly=True,
+        copy=False,
+        help="When the lifecycle statuses were last fetched from the platform.",
+    )
+    poll_error = fields.Text(
+        "Unreadable lifecycle files",
+        readonly=True,
+        copy=False,
+        groups="account.group_account_manager",
+        help="The lifecycle files (CDAR) of the platform that could not be read: each is "
+        "kept in the messages below with its file; the poller went on with the others.",
+    )
 
     @api.constrains("company_id", "active")
     def _check_one_active_per_company(self):
@@ -115,13 +156,18 @@ class BillingPaPlatform(models.Model):
                     error=str(error),
                 )
             ) from error
+        message = _("The platform answered the healthcheck.")
+        if self.state == "stopped":
+            self.action_resume()
+            message = _("The platform answered the healthcheck: it is running now.")
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
                 "type": "success",
                 "title": _("%(name)s: connection works", name=self.name),
-                "message": _("The platform answered the healthcheck."),
+                "message": message,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
 
@@ -130,7 +176,28 @@ class BillingPaPlatform(models.Model):
         self.activity_unlink(["mail.mail_activity_data_todo"])
         self.env.ref("billing_fr_compliance.ir_cron_billing_pa_send")._trigger()
 
+    def action_clear_poll_error(self):
+        self.sudo().poll_error = False
+
     # ------------------------------------------------------------------ business
+    @api.model
+    def _billing_pa_untested_reason(self):
+        return _(
+            "Not tested yet: nothing is sent to the platform nor fetched from it before "
+            "Test connection passes."
+        )
+
+    @api.model
+    def _billing_pa_menu_path(self):
+        """Where the platforms are, as the menus say it in the user's language (e.g.
+        Facturation > Configuration > Plateformes de facturation électronique)."""
+        menu = self.env.ref("billing_fr_compliance.billing_pa_platform_menu").sudo()
+        names = []
+        while menu:
+            names.insert(0, menu.name)
+            menu = menu.parent_id
+        return " > ".join(names)
+
     @api.model
     def _billing_pa_for_company(self, company):
         return self.search([("company_id", "=", company.id)], limit=1)
@@ -169,27 +236,42 @@ class BillingPaPlatform(models.Model):
             code=error.code or "",
         )
         self.sudo().write({"state": "stopped", "stop_reason": reason})
-        managers = self.env.ref("account.group_account_manager").users.filtered(
-            lambda user: self.company_id in user.company_ids
-        )
-        user = managers[:1] or self.env.user
         self.sudo().activity_schedule(
             "mail.mail_activity_data_todo",
             summary=_("E-invoicing platform stopped"),
             note=reason,
-            user_id=user.id,
+            user_id=self._billing_pa_manager().id,
         )
         _logger.info("platform %s stopped: HTTP %s", self.name, error.status)
 
+    def _billing_pa_manager(self):
+        """Who is told about the platform: a billing manager of its company."""
+        self.ensure_one()
+        managers = self.env.ref("account.group_account_manager").users.filtered(
+            lambda user: self.company_id in user.company_ids
+        )
+        return managers[:1] or self.env.user
+
     @api.model
     def _cron_billing_pa_poll(self):
+        """Scheduled action: fetch the lifecycle statuses of each running platform, each in
+        its own savepoint: a platform that fails is recorded and the others are polled.
+        Commits after each platform (not in tests) so that what one fetched is kept."""
         for platform in self.search([("state", "=", "ok")]):
-            platform._billing_pa_poll_lifecycle()
+            try:
+                with self.env.cr.savepoint():
+                    platform._billing_pa_poll_lifecycle()
+            except Exception as error:  # any failure of one platform
+                _logger.info("platform %s: lifecycle poll failed (%s)", platform.name, error)
+                platform._billing_pa_record_poll_error(error)
+            self.env["billing.pa.flow"]._billing_pa_commit()
 
     def _billing_pa_poll_lifecycle(self, max_pages=10):
         """Search the platform's lifecycle flows after our cursor, download each and hand it
         to ``account.move._billing_pa_record_cdar``; the cursor moves only after what a page
-        returned is stored."""
+        returned is stored. A flow recorded before is not downloaded again; a file that
+        cannot be read or recorded is kept as an error of the platform (see
+        ``_billing_pa_record_poll_error``) and the poll goes on with the next ones."""
         self.ensure_one()
         if self.state != "ok":
             return 0
@@ -201,13 +283,8 @@ class BillingPaPlatform(models.Model):
         try:
             for _page in range(max_pages):
                 results, next_cursor = client.search_lifecycle_flows(cursor=cursor)
-                for flow in results:
-                    if not flow.get("flowId"):
-                        continue
-                    if can_record:
-                        xml = client.get_flow(flow["flowId"], "Original")
-                        moves._billing_pa_record_cdar(xml, platform=self, flow_id=flow["flowId"])
-                    handled += 1
+                if can_record:
+                    handled += self._billing_pa_record_lifecycle_page(client, results)
                 if not can_record:
                     # nothing can store the statuses yet: keep the cursor where it is
                     break
@@ -222,3 +299,101 @@ class BillingPaPlatform(models.Model):
             _logger.info("platform %s: lifecycle poll failed (%s)", self.name, error)
         self.last_poll_date = fields.Datetime.now()
         return handled
+
+    def _billing_pa_record_lifecycle_page(self, client, results):
+        """Download and record each lifecycle flow of a search page not seen before; returns
+        how many were recorded. A file we cannot read (or that the platform cannot give:
+        404) is recorded as an error of the platform; a network failure or time-out ends
+        the poll (AfnorRetryableError), the page is searched again at the next one."""
+        self.ensure_one()
+        flow_ids = [flow["flowId"] for flow in results if flow.get("flowId")]
+        seen = self._billing_pa_seen_flow_ids(flow_ids)
+        handled = 0
+        for flow_id in flow_ids:
+            if flow_id in seen:
+                continue
+            xml = None
+            try:
+                xml = client.get_flow(flow_id, "Original")
+                with self.env.cr.savepoint():
+                    self.env["account.move"]._billing_pa_record_cdar(
+                        xml, platform=self, flow_id=flow_id
+                    )
+                handled += 1
+            except (afnor_client.AfnorAuthError, afnor_client.AfnorRetryableError):
+                raise
+            except Exception as error:  # a bad file never stops the poller
+                _logger.info("platform %s: flow %s not read: %s", self.name, flow_id, error)
+                self._billing_pa_record_poll_error(error, flow_id=flow_id, content=xml)
+            seen.add(flow_id)
+        return handled
+
+    def _billing_pa_seen_flow_ids(self, flow_ids):
+        """The flow ids of ``flow_ids`` this platform recorded already: as statuses, or as
+        unreadable files."""
+        self.ensure_one()
+        if not flow_ids:
+            return set()
+        statuses = (
+            self.env["billing.pa.status"]
+            .sudo()
+            .search([("company_id", "=", self.company_id.id), ("platform_flow_id", "in", flow_ids)])
+        )
+        errors = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "=", self.id),
+                    ("description", "in", [self._billing_pa_error_key(f) for f in flow_ids]),
+                ]
+            )
+        )
+        keys = {self._billing_pa_error_key(f): f for f in flow_ids}
+        return set(statuses.mapped("platform_flow_id")) | {keys[a.description] for a in errors}
+
+    @api.model
+    def _billing_pa_error_key(self, flow_id):
+        return "lifecycle-flow:%s" % flow_id
+
+    def _billing_pa_record_poll_error(self, error, flow_id=None, content=None):
+        """Keep what the poller could not read as an error of this platform: the file as an
+        attachment of the platform with a message in its chatter, the error in the alert
+        of its form (billing managers), and one open activity for a billing manager
+        however many files and polls fail."""
+        self.ensure_one()
+        platform = self.sudo()
+        text = str(error.args[0] if getattr(error, "args", None) else error)
+        if flow_id:
+            line = _("Lifecycle flow %(flow)s: %(error)s", flow=flow_id, error=text)
+        else:
+            line = _("Lifecycle poll: %(error)s", error=text)
+        attachments = self.env["ir.attachment"]
+        if flow_id:
+            attachments = attachments.sudo().create(
+                {
+                    "name": "lifecycle-%s.xml" % flow_id.replace("/", "_"),
+                    "raw": content or b"",
+                    "mimetype": "application/octet-stream",
+                    "res_model": self._name,
+                    "res_id": self.id,
+                    "company_id": self.company_id.id,
+                    "description": self._billing_pa_error_key(flow_id),
+                }
+            )
+        platform.message_post(
+            body=line, attachment_ids=attachments.ids, subtype_xmlid="mail.mt_note"
+        )
+        platform.poll_error = "\n".join(filter(None, [platform.poll_error, line]))[-4000:]
+        summary = _("E-invoicing: lifecycle files not read")
+        if not platform.activity_ids.filtered(lambda a: a.summary == summary):
+            platform.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=summary,
+                note=_(
+                    "The platform sent lifecycle files that could not be read. Each is kept "
+                    "with its error in the platform's messages; ask the platform about them."
+                ),
+                user_id=self._billing_pa_manager().id,
+            )

@@ -49,6 +49,7 @@ class BillingPaCase(BillingFrCommon):
                 "flow_url": cls.urls["flow"],
                 "directory_url": cls.urls["directory"],
                 "bearer_token": "token-of-the-tests",
+                "state": "ok",  # in service, as after its connection test
                 "organization_id": "ORG-1",
             }
         )
@@ -287,28 +288,25 @@ class TestBillingPa(BillingPaCase):
         flow = invoice.billing_pa_flow_id
         flow.tracking_id = self.HELD  # the one the platform answers it holds
         Flow = type(self.env["billing.pa.flow"])
-        send = Flow._billing_pa_send
+        send_one = Flow._billing_pa_send_one
 
         class Crash(Exception):
             pass
 
-        def send_then_crash(flows):
-            send(flows)
-            flows.env.flush_all()  # the result reached the database, not its commit
+        def send_then_crash(flow, client):
+            send_one(flow, client)
+            flow.env.flush_all()  # the result reached the database, not its commit
             raise Crash
 
-        commits = []
-
-        def commit(flows):  # the first commit (after the claim) becomes a savepoint
-            if not commits:
-                flows.env.cr.execute("SAVEPOINT billing_pa_crash")
-            commits.append(1)
+        def commit(flows):  # each commit becomes a savepoint: the crash loses what follows
+            flows.env.flush_all()
+            flows.env.cr.execute("SAVEPOINT billing_pa_crash")
 
         crashed = False
         # (not assertRaises: Odoo's rolls back to its own savepoint, before the "commit")
         with (
             patch.object(Flow, "_billing_pa_commit", commit),
-            patch.object(Flow, "_billing_pa_send", send_then_crash),
+            patch.object(Flow, "_billing_pa_send_one", send_then_crash),
         ):
             try:
                 self._send_queue()
@@ -394,6 +392,7 @@ class TestBillingPa(BillingPaCase):
                 "company_id": company_b.id,
                 "flow_url": self.urls["flow"],
                 "bearer_token": "other-token",
+                "state": "ok",  # in service, as after its connection test
             }
         )
         invoice = self._invoice()
@@ -417,6 +416,65 @@ class TestBillingPa(BillingPaCase):
             self.env["billing.pa.platform"].create(
                 {"name": "PA 2", "company_id": self.company.id, "flow_url": "http://x"}
             )
+
+    def test_new_platform_is_stopped_until_its_connection_test_passes(self):
+        company_b = self.env["res.company"].create(
+            {"name": "Second SAS", "country_id": self.env.ref("base.fr").id}
+        )
+        platform = self.env["billing.pa.platform"].create(
+            {
+                "name": "PA B",
+                "company_id": company_b.id,
+                "flow_url": "http://127.0.0.1:9",  # nothing answers there
+                "bearer_token": "other-token",
+            }
+        )
+        self.assertEqual(platform.state, "stopped")
+        self.assertIn("Test connection", platform.stop_reason)
+        flow = self.env["billing.pa.flow"].create(
+            {
+                "platform_id": platform.id,
+                "company_id": company_b.id,
+                "flow_type": "lifecycle",
+                "file_name": "status.xml",
+                "flow_syntax": "CDAR",
+            }
+        )
+        flow._billing_pa_store_content(b"<status/>")
+        self.assertEqual(self._send_queue(), 0, "nothing leaves before the test")
+        with self.assertRaisesRegex(UserError, "did not answer the healthcheck"):
+            platform.action_test_connection()
+        self.assertEqual(platform.state, "stopped")
+        platform.flow_url = self.urls["flow"]
+        action = platform.action_test_connection()
+        self.assertIn("running now", action["params"]["message"])
+        self.assertEqual((platform.state, platform.stop_reason), ("ok", False))
+        self.assertEqual(self._send_queue(), 1)
+        self.assertEqual(flow.state, "sent")
+
+    def test_send_button_only_where_it_can_work(self):
+        self.platform.active = False
+        invoice = self._invoice()
+        self.assertFalse(invoice.billing_pa_can_send, "no platform: no button")
+        # the message names the menu as the menus say it (Community: Invoicing)
+        path = "Invoicing > Configuration > E-invoicing platforms"
+        with self.assertRaisesRegex(UserError, "has no e-invoicing platform: add one in " + path):
+            invoice.action_billing_pa_send()
+        self.env.ref("account.menu_finance_configuration").name = "Settings of invoicing"
+        with self.assertRaisesRegex(UserError, "Invoicing > Settings of invoicing > E-invoicing"):
+            invoice.action_billing_pa_send()
+        self.platform.active = True
+        invoice.invalidate_recordset(["billing_pa_can_send"])
+        self.assertTrue(invoice.billing_pa_can_send)
+        invoice.action_billing_pa_send()
+        self.assertEqual(invoice.billing_pa_send_state, "to_send")
+        self.assertFalse(invoice.billing_pa_can_send, "queued: nothing more to do")
+        draft = invoice.copy()
+        self.assertFalse(draft.billing_pa_can_send)
+        # the form's button reads that field
+        arch = self.env["account.move"].get_view(view_type="form")["arch"]
+        self.assertIn('name="action_billing_pa_send"', arch)
+        self.assertIn('invisible="not billing_pa_can_send"', arch)
 
     def test_no_platform_no_flow(self):
         self.platform.active = False

@@ -39,6 +39,7 @@ class BillingPaStatusCommon(BillingFrCommon):
                     "flow_url": urls["flow"],
                     "directory_url": urls["directory"],
                     "bearer_token": "token-of-the-tests",
+                    "state": "ok",  # in service, as after its connection test
                 }
             )
         cls.invoice = cls.init_invoice(
@@ -235,6 +236,54 @@ class TestPaStatusIn(BillingPaStatusCommon):
         )
         self.invoice.invalidate_recordset(["billing_pa_status_alert"])
         self.assertFalse(self.invoice.billing_pa_status_alert)
+
+    def test_status_never_goes_back_to_an_earlier_phase(self):
+        """XP Z12-012's order of phases decides the current status, not the dates: a 202
+        Reçue dated after a 205 Approuvée (a platform's late acknowledgment) is recorded but
+        does not become current, whichever arrives first."""
+        day = datetime.datetime(2026, 3, 11, 9, 0, 0)
+        self.Move._billing_pa_record_cdar(self._cdar("205", when=day + datetime.timedelta(1)))
+        received = self.Move._billing_pa_record_cdar(
+            self._cdar("202", when=day + datetime.timedelta(2))
+        )
+        self.assertEqual(received.move_id, self.invoice)
+        self.assertEqual(self.invoice.billing_pa_status_code, "205")
+        self.assertEqual(self.invoice.billing_pa_status_label, "205 Approved")
+        self.assertEqual(self.invoice.billing_pa_status_date, day + datetime.timedelta(1))
+        # the other way round (the 202 arrives first, the 205 dated before it after it)
+        other = self.init_invoice(
+            "out_invoice",
+            partner=self.customer,
+            invoice_date=self.invoice_date,
+            products=self.service,
+            post=True,
+        )
+        self.Move._billing_pa_record_cdar(
+            self._cdar("202", invoice=other, when=day + datetime.timedelta(2))
+        )
+        self.assertEqual(other.billing_pa_status_code, "202")
+        self.Move._billing_pa_record_cdar(
+            self._cdar("205", invoice=other, when=day + datetime.timedelta(1))
+        )
+        self.assertEqual(other.billing_pa_status_code, "205")
+        # within a phase the latest date wins: disputed, then approved
+        self.Move._billing_pa_record_cdar(
+            self._cdar(
+                "207", invoice=other, when=day + datetime.timedelta(3), reason_code="QTE_ERR"
+            )
+        )
+        self.assertEqual(other.billing_pa_status_code, "207")
+        # a refusal ends the cycle: nothing of an earlier phase replaces it
+        self.Move._billing_pa_record_cdar(
+            self._cdar(
+                "210", invoice=other, when=day + datetime.timedelta(4), reason_code="DOUBLON"
+            )
+        )
+        self.Move._billing_pa_record_cdar(
+            self._cdar("205", invoice=other, when=day + datetime.timedelta(5))
+        )
+        self.assertEqual(other.billing_pa_status_code, "210")
+        self.assertIn("210 Refused", other.billing_pa_status_alert)
 
     def test_unknown_code_kept_and_shown(self):
         xml = self._cdar("212", amounts=[{"rate": 10.0, "amount": 1.0, "currency": "EUR"}])

@@ -351,6 +351,11 @@ class TestPaStatusWaiting(BillingPaCase):
                 "bearer_token": "token-of-the-new-platform",
             }
         )
+        # a new platform is stopped until its connection test passes: nothing leaves before
+        self.assertEqual(platform.state, "stopped")
+        self.assertEqual(status.send_state, "waiting")
+        platform.action_test_connection()
+        self.assertEqual(platform.state, "ok")
         self.assertEqual(status.send_state, "queued")
         flow = self._lifecycle_flows(invoice)
         self.assertEqual((flow.platform_id, flow.state), (platform, "to_send"))

@@ -67,6 +67,42 @@ MANDATORY = ("200", "210", "212", "213")
 REASON_REQUIRED = ("206", "207", "208", "210", "213", "501")
 # statuses set by the platforms (transmission phase, MDT-77 = 305) vs by the parties (23)
 TRANSMISSION = ("200", "201", "202", "203", "213", "221", "501")
+# The phase of each status in the invoice's lifecycle, in the order of the lifecycle of
+# XP Z12-012 (annex A, the lifecycle statuses V1.4; the same cycle as the DGFiP external
+# specifications of e-invoicing, chapter "cycle de vie"): first the transmission phase, set by
+# the platforms (200 Déposée, 201 Émise, 202 Reçue, 203 Mise à disposition: MDT-77 = 305), then
+# the processing phase, set by the buyer and answered by the seller (204 Prise en charge to
+# 209 Complétée, 214 Visée: MDT-77 = 23), then payment (211 Paiement transmis, 212 Encaissée,
+# the last statuses of a cycle that went well). Some statuses end the cycle whenever they come:
+# a refusal by the buyer (210), a rejection or an inadmissible or undeliverable invoice set
+# by a platform (213, 501, 221), a cancellation (220): no status of an earlier phase follows
+# them. The rule we implement (see current_status): a status replaces the current one only
+# when its phase is the same or a later one; within a phase, the latest date wins. So the
+# invoice's status never goes back in time, whatever the order and dates in which statuses
+# arrive: a 202 dated after a 205 does not make the invoice "Reçue" again, a transmission
+# status dated after a 207 En litige does not lift the dispute. A code the lifecycle does
+# not know ranks below every known one (it is shown until a known status arrives).
+PHASE_TRANSMISSION, PHASE_PROCESSING, PHASE_PAYMENT, PHASE_END = 1, 2, 3, 4
+PHASE_RANK = {
+    "200": PHASE_TRANSMISSION,
+    "201": PHASE_TRANSMISSION,
+    "202": PHASE_TRANSMISSION,
+    "203": PHASE_TRANSMISSION,
+    "204": PHASE_PROCESSING,
+    "205": PHASE_PROCESSING,
+    "206": PHASE_PROCESSING,
+    "207": PHASE_PROCESSING,
+    "208": PHASE_PROCESSING,
+    "209": PHASE_PROCESSING,
+    "214": PHASE_PROCESSING,
+    "211": PHASE_PAYMENT,
+    "212": PHASE_PAYMENT,
+    "210": PHASE_END,
+    "213": PHASE_END,
+    "220": PHASE_END,
+    "221": PHASE_END,
+    "501": PHASE_END,
+}
 # UN/CEFACT status code (MDT-88) of the processing-phase statuses (BR-FR-CDV-CL-05)
 UN_STATUS_CODES = {
     "204": "45",
@@ -327,6 +363,22 @@ def siren_of(ids):
         if len(value) >= 9 and value[:9].isdigit():
             return value[:9]
     return ""
+
+
+def phase_rank(code):
+    """The phase of status ``code`` in the lifecycle (PHASE_RANK); 0 for an unknown code."""
+    return PHASE_RANK.get(code or "", 0)
+
+
+def current_status(items):
+    """The current status among ``items``, dicts with ``code``, ``date`` and an ``id`` (the
+    order they were recorded in), whatever order they come in: the one of the latest phase
+    (see PHASE_RANK), the latest dated within it, the last recorded among equal dates.
+    None when there is none."""
+    items = list(items)
+    if not items:
+        return None
+    return max(items, key=lambda item: (phase_rank(item["code"]), item["date"], item["id"]))
 
 
 def statuses(parsed):

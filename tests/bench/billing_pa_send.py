@@ -10,7 +10,8 @@ transaction, rolled back at the end:
    queues one flow per invoice (our share is measured apart: queries of the enqueue);
 2. the queue: ``billing.pa.flow._cron_billing_pa_send`` sends every flow (the EN16931 XML
    built and validated, the invoice's Factur-X PDF made by Odoo's Send & Print machinery,
-   then ``POST /v1/flows``), chunks of 50; the reference beside it is Odoo's own Send & Print
+   then ``POST /v1/flows``), claimed in the scheduled action's groups (10), each flow read
+   again under lock before its call; the reference beside it is Odoo's own Send & Print
    of one invoice (PDF and Factur-X, nothing mailed: ``account.move.send``), timed on
    ``--print-sample`` other invoices of the same run, one at a time as a clerk does;
 3. the lifecycle polling: ``POST /v1/flows/search`` pages of 100 with the cursor, until N
@@ -114,6 +115,7 @@ def main():
                 "flow_url": urls["flow"],
                 "directory_url": urls["directory"],
                 "bearer_token": "bench",
+                "state": "ok",  # in service, as after its connection test
             }
         )
         customer = env["res.partner"].create(
@@ -184,7 +186,7 @@ def main():
         printed = sample.filtered("invoice_pdf_report_id")
         sample.billing_pa_flow_id.write({"state": "error", "error_code": "BENCH"})
         sent, send_time, send_queries = measure(
-            lambda: env["billing.pa.flow"]._cron_billing_pa_send(limit=count, chunk=CHUNK)
+            lambda: env["billing.pa.flow"]._cron_billing_pa_send(limit=count)
         )
         states = {state: flows.filtered(lambda f, s=state: f.state == s) for state in ("sent",)}
         client = platform._billing_pa_client()
