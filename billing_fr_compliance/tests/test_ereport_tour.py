@@ -25,6 +25,7 @@ class TestEreportTour(BillingFrCommon, FrenchTourCase):
                 "flow_url": "http://127.0.0.1:9",
                 "bearer_token": "token-of-the-tests",
                 "billing_ereport_matricule": "0042",
+                "state": "ok",
             }
         )
         invoice = cls.env["account.move"].create(

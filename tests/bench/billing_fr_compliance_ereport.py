@@ -95,6 +95,7 @@ def main():
                 "flow_url": "http://127.0.0.1:9",
                 "bearer_token": "bench",
                 "billing_ereport_matricule": "0042",
+                "state": "ok",
             }
         )
         private = env["res.partner"].create(
