@@ -12,6 +12,7 @@
     "data": [
         "security/ir.model.access.csv",
         "security/billing_dunning_security.xml",
+        "security/billing_dunning_customer_security.xml",
         "data/billing_dunning_rate_data.xml",
         "data/ir_sequence_data.xml",
         "data/mail_template_data.xml",
@@ -20,6 +21,7 @@
         "views/billing_dunning_rate_views.xml",
         "views/billing_dunning_reminder_views.xml",
         "views/billing_dunning_followup_views.xml",
+        "views/billing_dunning_customer_views.xml",
         "views/account_move_views.xml",
         "views/res_partner_views.xml",
         "report/billing_dunning_reminder_report.xml",

@@ -1,6 +1,7 @@
 from . import (
     account_move,
     account_move_line,
+    billing_dunning_customer,
     billing_dunning_followup,
     billing_dunning_interest_invoice,
     billing_dunning_level,
