@@ -686,11 +686,15 @@ class AccountMove(models.Model):
 
         :return: the number of documents marked
         """
-        companies = self.env["res.company"].sudo().search([])
+        self.flush_model(["fr_facturx_state", "move_type", "state", "company_id"])
+        self.env.cr.execute(
+            "SELECT DISTINCT company_id FROM account_move WHERE fr_facturx_state IS NULL"
+            " AND move_type IN ('out_invoice', 'out_refund') AND state = 'posted'"
+        )
+        companies = self.env["res.company"].sudo().browse(row[0] for row in self.env.cr.fetchall())
         french = companies.filtered(lambda c: c._fr_is_french())
         if not french:
             return 0
-        self.flush_model(["fr_facturx_state", "move_type", "state", "company_id"])
         self.env.cr.execute(
             SQL(
                 """

@@ -182,7 +182,11 @@ def build_history(db, n_invoices, n_customers, n_orm, n_orders, paid):
         )
         say(f"history: {n_customers} customers")
         # orders delivered through Odoo, half of them invoiced
-        warehouse = env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1)
+        warehouse = env["stock.warehouse"].search(
+            [("company_id", "=", company.id)], limit=1
+        ) or env["stock.warehouse"].create(
+            {"name": "Lyon", "code": "LYO", "company_id": company.id}
+        )
         env["stock.quant"]._update_available_quantity(goods, warehouse.lot_stock_id, 1e6)
         for i in range(n_orders):
             order = (
@@ -331,10 +335,12 @@ def main():
     parser.add_argument("--orders", type=int, default=100)
     parser.add_argument("--paid", type=float, default=0.6)
     parser.add_argument("--reuse-base", action="store_true", help="keep <prefix>_base if any")
+    parser.add_argument("--base", help="the base database (default <prefix>_base)")
     args = parser.parse_args()
     if args.clone_from < 90:
         parser.error("--clone-from must be at least 90 (a template per day overdue)")
     base, empty, hist = (f"{args.db_prefix}_{name}" for name in ("base", "empty", "hist"))
+    base = args.base or base
     logdir = os.path.join(ROOT, "var")
     os.makedirs(logdir, exist_ok=True)
     exists = psql("postgres", f"SELECT count(*) FROM pg_database WHERE datname = '{base}'")
