@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 
@@ -93,7 +94,38 @@ class BillingDunningCustomer(models.Model):
             row.has_overdue = bool(row.overdue_count)
 
     def _search_has_overdue(self, operator, value):
-        return self.env["billing.dunning.followup"]._search_has_overdue(operator, value)
+        """One subquery on the invoices (the rows' ids are built from company and customer),
+        rather than a list of every overdue customer's id."""
+        if operator not in ("=", "!="):
+            raise UserError(_("Operation not supported"))
+        today = fields.Date.context_today(self)
+        self.env["account.move"].flush_model(
+            [
+                "company_id",
+                "commercial_partner_id",
+                "move_type",
+                "state",
+                "payment_state",
+                "amount_residual",
+                "invoice_date_due",
+            ]
+        )
+        overdue = SQL(
+            """(
+            SELECT move.company_id::bigint * 4294967296 + move.commercial_partner_id
+              FROM account_move move
+             WHERE move.company_id IN %s
+               AND move.move_type = 'out_invoice'
+               AND move.state = 'posted'
+               AND move.payment_state IN ('not_paid', 'partial')
+               AND move.amount_residual > 0
+               AND move.invoice_date_due < %s
+            )""",
+            tuple(self.env.companies.ids),
+            today,
+        )
+        positive = (operator == "=") == bool(value)
+        return [("id", "in" if positive else "not in", overdue)]
 
     def action_open_followup(self):
         """Open the customer's follow-up, created now if it has none: the record exists once
