@@ -105,11 +105,21 @@ def odoo_install(db, modules, log):
     ]
     if os.environ.get("PGHOST"):
         cmd += ["--db_host", os.environ["PGHOST"]]
+    # the peak RSS is measured by a small wrapper: a child forked from this process (which
+    # has loaded a registry) would inherit its RSS as its max RSS (kept across execve)
+    wrapper = (
+        "import os, subprocess, sys; p = subprocess.Popen(sys.argv[1:]); "
+        "_p, status, usage = os.wait4(p.pid, 0); "
+        "sys.stderr.write('MAXRSS %d\\n' % usage.ru_maxrss); "
+        "sys.exit(os.waitstatus_to_exitcode(status))"
+    )
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT)
-    _pid, status, usage = os.wait4(proc.pid, 0)
+    proc = subprocess.run(
+        [sys.executable, "-c", wrapper, *cmd], cwd=ROOT, stderr=subprocess.PIPE, text=True
+    )
     seconds = time.perf_counter() - start
-    return seconds, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+    maxrss = int(proc.stderr.rsplit("MAXRSS ", 1)[1].split()[0])
+    return seconds, maxrss / 1024, proc.returncode
 
 
 def psql(db, query):
