@@ -52,6 +52,7 @@
         "demo/res_partner_demo.xml",
         "demo/account_move_demo.xml",
     ],
+    "pre_init_hook": "pre_init_hook",
     "post_init_hook": "post_init_hook",
     "assets": {
         "web.assets_tests": ["billing_fr_compliance/static/tests/tours/*.js"],

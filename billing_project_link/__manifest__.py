@@ -26,6 +26,8 @@
     "assets": {
         "web.assets_tests": ["billing_project_link/static/tests/tours/*.js"],
     },
+    "pre_init_hook": "pre_init_hook",
+    "post_init_hook": "post_init_hook",
     "installable": True,
     "application": False,
 }

@@ -3,6 +3,7 @@ from . import (
     account_move_line,
     billing_dunning_backtest,
     billing_dunning_dso,
+    billing_dunning_customer,
     billing_dunning_followup,
     billing_dunning_interest_invoice,
     billing_dunning_level,

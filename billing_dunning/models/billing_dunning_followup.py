@@ -106,8 +106,21 @@ class BillingDunningFollowup(models.Model):
     @api.depends_context("date")
     def _compute_state(self):
         today = fields.Date.context_today(self)
+        states = {}
+        for company in self.company_id:
+            partners = self.filtered(lambda f, c=company: f.company_id == c).partner_id
+            states[company.id] = self._dunning_partner_states(company, partners, today)
         for followup in self:
-            state = self._dunning_partner_state(followup.company_id, followup.partner_id, today)
+            partner = followup.partner_id.commercial_partner_id
+            state = states.get(followup.company_id.id, {}).get(partner.id)
+            if state is None:  # a new record without customer or company yet
+                state = {
+                    "overdue_amount": 0.0,
+                    "overdue_count": 0,
+                    "level": self.env["billing.dunning.level"],
+                    "next_date": False,
+                    "next_action": False,
+                }
             followup.overdue_amount = state["overdue_amount"]
             followup.overdue_count = state["overdue_count"]
             followup.level_id = state["level"]
@@ -217,22 +230,11 @@ class BillingDunningFollowup(models.Model):
 
     @api.model
     def action_open_followups(self):
-        """Payment Follow-up menu: every customer with overdue invoices in the current
-        companies gets its follow-up (created when missing), then the list opens."""
-        pairs = self._overdue_partner_ids(self.env.companies)
-        existing = {
-            (f.company_id.id, f.partner_id.id)
-            for f in self.search([("partner_id", "in", [p.id for _c, p in pairs])])
-        }
-        missing = [
-            {"company_id": company.id, "partner_id": partner.id}
-            for company, partner in pairs
-            if (company.id, partner.id) not in existing
-        ]
-        if missing:
-            self.create(missing)
+        """Payment Follow-up menu: the list of the customers with overdue invoices in the
+        current companies (``billing.dunning.customer``). Opening it writes nothing: a
+        customer's follow-up record is created when someone opens it to act."""
         return self.env["ir.actions.act_window"]._for_xml_id(
-            "billing_dunning.billing_dunning_followup_action"
+            "billing_dunning.billing_dunning_customer_action"
         )
 
     @api.model
@@ -427,71 +429,99 @@ class BillingDunningFollowup(models.Model):
     @api.model
     def _dunning_partner_state(self, company, partner, today):
         """Overdue total, current level, next action and its date for one customer."""
+        partner = partner.commercial_partner_id
+        return self._dunning_partner_states(company, partner, today)[partner.id]
+
+    @api.model
+    def _dunning_partner_states(self, company, partners, today):
+        """{commercial partner id: state} of ``partners`` in ``company``: overdue total,
+        current level, next action and its date. Set-based: the same few queries for one
+        customer or thousands (the Payment Follow-up list computes a page at once)."""
         Run = self.env["billing.dunning.run"].with_company(company)
-        moves = Run._dunning_candidates(company, today, partner)
+        Level = self.env["billing.dunning.level"]
+        partners = partners.commercial_partner_id
+        moves = self.env["account.move"]
+        if partners:
+            moves = Run._dunning_candidates(company, today, partners)
         not_yet_due = Run._dunning_not_yet_due(moves, today)
-        state = {
-            "overdue_amount": sum(
-                m.amount_residual_signed - not_yet_due.get(m.id, (0.0, 0.0))[1] for m in moves
-            ),
-            "overdue_count": len(moves),
-            "level": max(
-                moves.dunning_level_id,
-                key=lambda lvl: (lvl.sequence, lvl.id),
-                default=self.env["billing.dunning.level"],
-            ),
-            "next_date": False,
-            "next_action": False,
-        }
-        if not moves:
-            state["next_action"] = _("Nothing overdue")
-            return state
-        followup = Run._dunning_followups(company, partner.commercial_partner_id).get(
-            partner.commercial_partner_id.id
-        )
-        if followup and followup.excluded:
-            state["next_action"] = _("Excluded from reminders")
-            return state
-        if followup and followup.disputed:
-            state["next_action"] = _("Disputed: %(reason)s", reason=followup.dispute_reason)
-            return state
-        if followup and followup.paused_until and followup.paused_until >= today:
-            state["next_action"] = _(
-                "Paused until %(date)s",
-                date=format_date(self.env, followup.paused_until),
-            )
-            state["next_date"] = followup.paused_until + timedelta(days=1)
-            state["on_hold"] = True
-            return state
-        if followup and followup.promise_date and followup.promise_date >= today:
-            state["next_action"] = _(
-                "Promise to pay by %(date)s",
-                date=format_date(self.env, followup.promise_date),
-            )
-            state["next_date"] = followup.promise_date + timedelta(days=1)
-            state["on_hold"] = True
-            return state
-        plan = Run._dunning_plan(company, today, partners=partner)
-        if plan:
-            state["next_action"] = plan[0]["level"].name
-            state["next_date"] = today
-            return state
-        policy = (followup and followup.policy_id) or self.env[
-            "billing.dunning.policy"
-        ]._get_default_policy(company)
-        if not policy:
-            state["next_action"] = _("No dunning policy")
-            return state
-        levels = policy._sorted_levels()
-        upcoming = []
+        move_ids = defaultdict(list)
         for move in moves:
-            _reached, level, date = policy._dunning_next_level(levels, move, today)
-            if level and date:
-                upcoming.append((date, level.sequence, level))
-        if upcoming:
-            date, _seq, level = min(upcoming, key=lambda item: (item[0], item[1]))
-            state["next_action"] = level.name
-            state["next_date"] = date
-        else:
-            state["next_action"] = _("Last level reached")
-        return state
+            move_ids[move.commercial_partner_id.id].append(move.id)
+        followups = Run._dunning_followups(company, partners) if moves else {}
+        plan = (
+            {entry["partner"].id: entry for entry in Run._dunning_plan(company, today, partners)}
+            if moves
+            else {}
+        )
+        default_policy = None
+        levels_cache = {}
+        states = {}
+        for partner in partners:
+            partner_moves = moves.browse(move_ids[partner.id])
+            state = states[partner.id] = {
+                "overdue_amount": sum(
+                    m.amount_residual_signed - not_yet_due.get(m.id, (0.0, 0.0))[1]
+                    for m in partner_moves
+                ),
+                "overdue_count": len(partner_moves),
+                "level": max(
+                    partner_moves.dunning_level_id,
+                    key=lambda lvl: (lvl.sequence, lvl.id),
+                    default=Level,
+                ),
+                "next_date": False,
+                "next_action": False,
+            }
+            if not partner_moves:
+                state["next_action"] = _("Nothing overdue")
+                continue
+            followup = followups.get(partner.id)
+            if followup and followup.excluded:
+                state["next_action"] = _("Excluded from reminders")
+                continue
+            if followup and followup.disputed:
+                state["next_action"] = _("Disputed: %(reason)s", reason=followup.dispute_reason)
+                continue
+            if followup and followup.paused_until and followup.paused_until >= today:
+                state["next_action"] = _(
+                    "Paused until %(date)s",
+                    date=format_date(self.env, followup.paused_until),
+                )
+                state["next_date"] = followup.paused_until + timedelta(days=1)
+                state["on_hold"] = True
+                continue
+            if followup and followup.promise_date and followup.promise_date >= today:
+                state["next_action"] = _(
+                    "Promise to pay by %(date)s",
+                    date=format_date(self.env, followup.promise_date),
+                )
+                state["next_date"] = followup.promise_date + timedelta(days=1)
+                state["on_hold"] = True
+                continue
+            if partner.id in plan:
+                state["next_action"] = plan[partner.id]["level"].name
+                state["next_date"] = today
+                continue
+            policy = followup and followup.policy_id
+            if not policy:
+                if default_policy is None:
+                    default_policy = self.env["billing.dunning.policy"]._get_default_policy(company)
+                policy = default_policy
+            if not policy:
+                state["next_action"] = _("No dunning policy")
+                continue
+            if policy.id not in levels_cache:
+                levels_cache[policy.id] = policy._sorted_levels()
+            levels = levels_cache[policy.id]
+            upcoming = []
+            for move in partner_moves:
+                _reached, level, date = policy._dunning_next_level(levels, move, today)
+                if level and date:
+                    upcoming.append((date, level.sequence, level))
+            if upcoming:
+                date, _seq, level = min(upcoming, key=lambda item: (item[0], item[1]))
+                state["next_action"] = level.name
+                state["next_date"] = date
+            else:
+                state["next_action"] = _("Last level reached")
+        return states

@@ -1,4 +1,5 @@
 from . import (
+    test_dunning_followup_queries,
     test_dunning_interest_invoice,
     test_dunning_jobs,
     test_dunning_letter,

@@ -116,32 +116,43 @@ class TestDunningFollowupScreens(DunningCommon):
 
     def test_followup_list_shows_every_overdue_customer(self):
         Followup = self.env["billing.dunning.followup"]
+        Customer = self.env["billing.dunning.customer"]
         self.assertFalse(Followup.search([("partner_id", "=", self.b2b.id)]))
+        clerk = new_test_user(self.env, login="dun_clerk", groups="account.group_account_invoice")
         with freeze_time(day(10)):
-            action = Followup.action_open_followups()
-            self.assertEqual(action["res_model"], "billing.dunning.followup")
-            followups = Followup.search([("has_overdue", "=", True)])
-            self.assertIn(self.b2b, followups.partner_id)
-            # the consumer's invoice is not due yet on day 10
-            self.assertNotIn(self.b2c, followups.partner_id)
-            followup = followups.filtered(lambda f: f.partner_id == self.b2b)
-            self.assertEqual(followup.overdue_amount, 1000.0)
-            self.assertEqual(followup.next_action, "Friendly reminder")
-            self.assertEqual(followup.next_date, day(10))
-            # the list shows amount, level and next action
-            arch = Followup.get_view(view_type="list")["arch"]
-            for field in ("overdue_amount", "level_id", "next_action", "next_date"):
-                self.assertIn(f'name="{field}"', arch)
-            # opening the menu again, as a billing user, creates nothing more
-            clerk = new_test_user(
-                self.env, login="dun_clerk", groups="account.group_account_invoice"
-            )
-            menu_action = (
+            # the menu, as a billing user
+            action = (
                 self.env.ref("billing_dunning.billing_dunning_followup_server_action")
                 .with_user(clerk)
                 .run()
             )
-            self.assertEqual(menu_action["res_model"], "billing.dunning.followup")
+            self.assertEqual(action["res_model"], "billing.dunning.customer")
+            rows = Customer.with_user(clerk).search([("has_overdue", "=", True)])
+            self.assertIn(self.b2b, rows.partner_id)
+            # the consumer's invoice is not due yet on day 10
+            self.assertNotIn(self.b2c, rows.partner_id)
+            row = rows.filtered(lambda r: r.partner_id == self.b2b)
+            self.assertEqual(row.overdue_amount, 1000.0)
+            self.assertEqual(row.next_action, "Friendly reminder")
+            self.assertEqual(row.next_date, day(10))
+            # the list shows amount, level and next action
+            arch = Customer.get_view(view_type="list")["arch"]
+            for field in ("overdue_amount", "level_id", "next_action", "next_date"):
+                self.assertIn(f'name="{field}"', arch)
+            # issue 28: opening the menu and reading the list create nothing
+            self.assertFalse(Followup.search([("partner_id", "=", self.b2b.id)]))
+            # the follow-up is created when someone opens the customer to act
+            opened = row.action_open_followup()
+            followup = Followup.browse(opened["res_id"])
+            self.assertEqual(opened["res_model"], "billing.dunning.followup")
+            self.assertEqual(followup.partner_id, self.b2b)
+            self.assertEqual(followup.overdue_amount, 1000.0)
+            self.assertEqual(followup.next_action, "Friendly reminder")
+            self.env.invalidate_all()  # as the next request of the web client reads it
+            again = Customer.search([("partner_id", "=", self.b2b.id)])
+            self.assertEqual(again, row, "the row keeps its id")
+            self.assertEqual(again.followup_id, followup)
+            self.assertEqual(again.action_open_followup()["res_id"], followup.id)
         self.assertEqual(Followup.search_count([("partner_id", "=", self.b2b.id)]), 1)
 
     def _preview(self, partner=None):

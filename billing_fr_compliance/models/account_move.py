@@ -5,7 +5,7 @@ import re
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare
+from odoo.tools import SQL, float_compare
 
 from ..tools import facturx_check, facturx_data, legal_text, mentions
 
@@ -77,12 +77,19 @@ class AccountMove(models.Model):
     # posting more documents at once leaves their Factur-X check to the scheduled action
     _fr_facturx_check_limit = 10
     fr_facturx_state = fields.Selection(
-        selection=[("pending", "To Check"), ("valid", "Valid"), ("error", "Errors")],
+        selection=[
+            ("pending", "To Check"),
+            ("valid", "Valid"),
+            ("error", "Errors"),
+            ("before_install", "Posted before the French checks"),
+        ],
         string="Factur-X",
         copy=False,
         readonly=True,
         help="Result of the last Factur-X check (XSD, Factur-X EN16931 and French CTC "
-        "schematrons). Only a valid document is sent with its Factur-X XML.",
+        "schematrons). Only a valid document is sent with its Factur-X XML. A document "
+        "posted before the addon was installed is checked when someone asks (Check "
+        "Factur-X) or sends it again, never in bulk.",
     )
     fr_facturx_messages = fields.Text(
         string="Factur-X Errors",
@@ -109,9 +116,14 @@ class AccountMove(models.Model):
         for move in self:
             move.fr_is_french = move.company_id._fr_is_french()
 
-    @api.depends("invoice_line_ids.product_id.type", "invoice_line_ids.display_type")
+    @api.depends("move_type", "invoice_line_ids.product_id.type", "invoice_line_ids.display_type")
     def _compute_fr_operation_nature(self):
+        # hooks.fill_operation_nature computes the same in SQL for the history
         for move in self:
+            if not move.is_invoice(include_receipts=True):
+                # a payment or miscellaneous entry has no nature of operation
+                move.fr_operation_nature = False
+                continue
             lines = move.invoice_line_ids.filtered(lambda line: line.display_type == "product")
             move.fr_operation_nature = legal_text.operation_nature(
                 [line.product_id.type or None for line in lines]
@@ -658,7 +670,7 @@ class AccountMove(models.Model):
         moves = self.filtered(lambda m: m.company_id._fr_is_french())
         moves = moves.filtered(lambda m: m._fr_facturx_sent_as_facturx())
         if len(moves) > self._fr_facturx_check_limit:
-            moves.sudo().write({"fr_facturx_state": "pending", "fr_facturx_checksum": False})
+            moves._fr_facturx_store({"fr_facturx_state": "pending", "fr_facturx_checksum": False})
             cron = self.env.ref(
                 "billing_fr_compliance.ir_cron_fr_facturx_check", raise_if_not_found=False
             )
@@ -669,26 +681,54 @@ class AccountMove(models.Model):
             move._fr_facturx_build()
 
     @api.model
-    def _fr_facturx_check_unsent(self):
-        """At install: the customer invoices and credit notes posted before the addon and not
-        sent yet (the ones a clerk may still send as Factur-X) are marked "To Check" and left
-        to the scheduled action, so that the Factur-X column is not empty for them. Those
-        already sent are left alone (their Factur-X was Odoo's)."""
-        moves = self.search(
-            [
-                ("move_type", "in", ("out_invoice", "out_refund")),
-                ("state", "=", "posted"),
-                ("is_move_sent", "=", False),
-                ("fr_facturx_state", "=", False),
-            ]
+    def _fr_facturx_mark_before_install(self):
+        """At install: the customer invoices and credit notes of French companies posted
+        before the addon are marked "Posted before the French checks", in one UPDATE (no ORM
+        write: their journal items and ``write_date`` stay as they were). They are not checked
+        in bulk, nor flagged for rules they could not know: one is checked when someone asks
+        (Check Factur-X) or when it is sent again.
+
+        :return: the number of documents marked
+        """
+        self.flush_model(["fr_facturx_state", "move_type", "state", "company_id"])
+        self.env.cr.execute(
+            "SELECT DISTINCT company_id FROM account_move WHERE fr_facturx_state IS NULL"
+            " AND move_type IN ('out_invoice', 'out_refund') AND state = 'posted'"
         )
-        moves = moves.filtered(
-            lambda m: m.company_id._fr_is_french() and m._fr_facturx_sent_as_facturx()
+        companies = self.env["res.company"].sudo().browse(row[0] for row in self.env.cr.fetchall())
+        french = companies.filtered(lambda c: c._fr_is_french())
+        if not french:
+            return 0
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE account_move
+                   SET fr_facturx_state = 'before_install'
+                 WHERE move_type IN ('out_invoice', 'out_refund')
+                   AND state = 'posted'
+                   AND fr_facturx_state IS NULL
+                   AND company_id IN %s
+                """,
+                tuple(french.ids),
+            )
         )
-        if moves:
-            moves.write({"fr_facturx_state": "pending", "fr_facturx_checksum": False})
-            self.env.ref("billing_fr_compliance.ir_cron_fr_facturx_check")._trigger()
-        return moves
+        self.invalidate_model(["fr_facturx_state"])
+        return self.env.cr.rowcount
+
+    def _fr_facturx_store(self, vals):
+        """Store the Factur-X status fields (ours only) with SQL: an ORM write on a posted
+        entry runs account's synchronisation of its journal items and changes its
+        ``write_date``; the status of a check is not an edit of the document."""
+        if not self:
+            return
+        self.flush_recordset(list(vals))
+        assignments = SQL(", ").join(
+            SQL("%s = %s", SQL.identifier(fname), value or None) for fname, value in vals.items()
+        )
+        self.env.cr.execute(
+            SQL("UPDATE account_move SET %s WHERE id IN %s", assignments, tuple(self.ids))
+        )
+        self.invalidate_recordset(list(vals))
 
     @api.model
     def _cron_fr_facturx_check(self, batch=200):
@@ -740,7 +780,7 @@ class AccountMove(models.Model):
         }
         if any(self[fname] != value for fname, value in vals.items()):
             # the status is written by whoever renders the PDF, a portal customer included
-            self.sudo().write(vals)
+            self.sudo()._fr_facturx_store(vals)
         return xml, messages
 
     def _fr_facturx_type_code(self):

@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from ..tools import identity
 
@@ -186,9 +187,46 @@ class ResPartner(models.Model):
             if siren and partner._billing_siren_consistent(siren):
                 by_siren.setdefault(siren, self.browse())
                 by_siren[siren] |= partner
+        # one UPDATE per distinct SIREN, not an ORM write: an install leaves the partners'
+        # write_date as it was (a sync tool reading it would see the history as modified)
+        self.flush_model(["siren"])
         for siren, group in by_siren.items():
-            group.write({"siren": siren})
+            self.env.cr.execute(
+                SQL("UPDATE res_partner SET siren = %s WHERE id IN %s", siren, tuple(group.ids))
+            )
+            group.invalidate_recordset(["siren"])
+            group.modified(["siren"])
         return partners
+
+    @api.model
+    def _billing_init_phone_to_check(self):
+        """At install: "Phone to Check" of the partners with a phone or mobile number (as
+        ``_compute_billing_phone_to_check`` computes it), stored with one UPDATE; the others
+        keep the empty value the column was created with."""
+        # fetched at once: the rules below read each partner alone (self[:1])
+        partners = self.with_context(active_test=False).search_fetch(
+            ["|", ("phone", "!=", False), ("mobile", "!=", False)],
+            ["phone", "mobile", "country_id", "company_id"],
+        )
+        flagged = []
+        for partner in partners:
+            if partner._billing_french_rules_apply():
+                country_code = partner._billing_country_code({})
+                if any(
+                    identity.normalize_phone(partner[fname], country_code)[1]
+                    for fname in ("phone", "mobile")
+                    if partner[fname]
+                ):
+                    flagged.append(partner.id)
+        if flagged:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE res_partner SET billing_phone_to_check = TRUE WHERE id IN %s",
+                    tuple(flagged),
+                )
+            )
+            self.browse(flagged).invalidate_recordset(["billing_phone_to_check"])
+        return self.browse(flagged)
 
     def _billing_siren_consistent(self, siren):
         """Whether ``siren`` is valid and agrees with the partner's SIRET and VAT number."""

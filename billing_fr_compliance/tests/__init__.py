@@ -4,6 +4,7 @@ from . import (
     test_facturx,
     test_gate,
     test_gate_queries,
+    test_history,
     test_identity,
     test_install,
     test_legal_snapshot,

@@ -13,7 +13,7 @@ from pypdf import PdfReader, PdfWriter
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
-from odoo.tools import config, mute_logger
+from odoo.tools import SQL, config, mute_logger
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -334,32 +334,69 @@ class TestFacturx(BillingFrCommon):
             self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]),
             "the scheduled action is started at once",
         )
+        self._age(moves)
         cron.method_direct_trigger()
         self.assertEqual(set(moves.mapped("fr_facturx_state")), {"valid"})
+        # issue 28: the check stores its status only, never rewrites the entries' lines
+        self.assertEqual(self._rewritten(moves), (0, 0))
 
-    def test_invoices_posted_before_the_install_get_their_status(self):
-        # the demo's invoices posted before the addon (Odoo's own demo) showed an empty
-        # Factur-X column until someone checked or printed them
+    def _age(self, moves):
+        """Give ``moves`` and their journal items an old write_date, as history has."""
+        self.env.flush_all()
+        for table, column in (("account_move", "id"), ("account_move_line", "move_id")):
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE %s SET write_date = '2023-01-02' WHERE %s IN %s",
+                    SQL.identifier(table),
+                    SQL.identifier(column),
+                    tuple(moves.ids),
+                )
+            )
+        self.env.invalidate_all()
+
+    def _rewritten(self, moves):
+        """(entries, journal items) of ``moves`` whose write_date changed since ``_age``."""
+        self.env.flush_all()
+        counts = []
+        for table, column in (("account_move", "id"), ("account_move_line", "move_id")):
+            self.env.cr.execute(
+                SQL(
+                    "SELECT count(*) FROM %s WHERE %s IN %s AND write_date <> '2023-01-02'",
+                    SQL.identifier(table),
+                    SQL.identifier(column),
+                    tuple(moves.ids),
+                )
+            )
+            counts.append(self.env.cr.fetchone()[0])
+        return tuple(counts)
+
+    def test_invoices_posted_before_the_install_are_marked_not_checked(self):
+        # issue 28: the install marked every old invoice "To Check" with an ORM write (which
+        # rewrote its journal items) and the scheduled action then flagged old invoices as
+        # errors for rules of their future
         unsent = self._posted_invoice(self.customer, [(self.goods, 1, 80.0, self.tax_20, 0.0)])
         sent = self._posted_invoice(self.customer, [(self.goods, 2, 80.0, self.tax_20, 0.0)])
-        plain = self._posted_invoice(self.canadian, [(self.goods, 1, 80.0, self.tax_0, 0.0)])
-        plain.partner_id.with_company(self.company).invoice_edi_format = False
         sent.is_move_sent = True
-        (unsent | sent | plain).write({"fr_facturx_state": False, "fr_facturx_checksum": False})
+        history = unsent | sent
+        # as before the install: no Factur-X status, an old write_date
+        history._fr_facturx_store({"fr_facturx_state": False, "fr_facturx_checksum": False})
+        self._age(history)
         post_init_hook(self.env)
-        self.assertEqual(unsent.fr_facturx_state, "pending")
-        self.assertFalse(sent.fr_facturx_state, "already sent: its Factur-X was Odoo's")
-        self.assertFalse(plain.fr_facturx_state, "not sent as Factur-X")
+        self.assertEqual(set(history.mapped("fr_facturx_state")), {"before_install"})
         cron = self.env.ref("billing_fr_compliance.ir_cron_fr_facturx_check")
-        self.assertTrue(
-            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]),
-            "the scheduled action is started at once",
-        )
         cron.method_direct_trigger()
-        self.assertEqual(unsent.fr_facturx_state, "valid")
+        self.assertEqual(
+            set(history.mapped("fr_facturx_state")), {"before_install"}, "not checked in bulk"
+        )
+        self.assertEqual(self._rewritten(history), (0, 0), "the history is left untouched")
         # the list shows it: the column is stored and read as is
         row = self.env["account.move"].search_read([("id", "=", unsent.id)], ["fr_facturx_state"])
-        self.assertEqual(row[0]["fr_facturx_state"], "valid")
+        self.assertEqual(row[0]["fr_facturx_state"], "before_install")
+        # checked when someone asks, or when it is sent again
+        self.assertEqual(unsent.action_fr_facturx_check()["params"]["type"], "success")
+        self.assertEqual(unsent.fr_facturx_state, "valid")
+        self._assert_facturx_pdf(self._send(sent))
+        self.assertEqual(sent.fr_facturx_state, "valid")
 
     # switches --------------------------------------------------------------------------------
 

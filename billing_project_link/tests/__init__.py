@@ -6,6 +6,7 @@ from . import (
     test_delivery_race,
     test_install,
     test_security,
+    test_install_history,
     test_situation_access,
     test_situation_affaires,
     test_situation_concurrency,
