@@ -14,6 +14,10 @@ from .common import DUE, DunningCommon
 # portal user.
 ROLES = ("internal", "billing_user", "billing_manager", "stock_user", "portal")
 MATRIX = {
+    "billing.dunning.backtest": ("-", "r", "r", "-", "-"),
+    "billing.dunning.customer": ("-", "r", "r", "-", "-"),
+    "billing.dunning.dso": ("-", "r", "r", "-", "-"),
+    "billing.dunning.receivable": ("-", "r", "r", "-", "-"),
     "billing.dunning.policy": ("-", "r", "rwcd", "-", "-"),
     "billing.dunning.level": ("-", "r", "rwcd", "-", "-"),
     "billing.dunning.rate": ("-", "r", "rwcd", "-", "-"),

@@ -14,6 +14,8 @@ from .common import BillingFrCommon
 # portal user.
 ROLES = ("internal", "billing_user", "billing_manager", "stock_user", "portal")
 MATRIX = {
+    "billing.fr.ereport": ("-", "rwc", "rwcd", "-", "-"),
+    "billing.fr.ereport.line": ("-", "rwcd", "rwcd", "-", "-"),
     "billing.fr.rate": ("-", "r", "rwcd", "-", "-"),
     "billing.fr.numbering.check": ("-", "rwcd", "rwcd", "-", "-"),
     "billing.fr.numbering.check.line": ("-", "rwcd", "rwcd", "-", "-"),
