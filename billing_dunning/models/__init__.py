@@ -13,6 +13,7 @@ from . import (
     billing_dunning_run,
     ir_module_module,
     ir_ui_menu,
+    mail_thread,
     res_lang,
     res_partner,
 )

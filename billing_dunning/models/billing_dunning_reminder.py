@@ -140,7 +140,7 @@ class BillingDunningReminder(models.Model):
                 )
             )
         self.interest_move_id = invoice
-        self.message_post(
+        self._billing_message_post(
             body=_("Interest invoice %(invoice)s created.", invoice=invoice.display_name)
         )
         return {

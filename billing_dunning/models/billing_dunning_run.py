@@ -513,7 +513,7 @@ class BillingDunningRun(models.AbstractModel):
             subjects = template._render_field("subject", batch.ids, compute_lang=True)
             bodies = template._render_field("body_html", batch.ids, compute_lang=True)
             for reminder in batch.with_context(mail_notify_force_send=False):
-                message = reminder.message_post(
+                message = reminder._billing_message_post(
                     body=bodies[reminder.id],
                     subject=subjects[reminder.id],
                     partner_ids=reminder.contact_id.ids,
@@ -525,8 +525,10 @@ class BillingDunningRun(models.AbstractModel):
                     {
                         "reminder_id": reminder.id,
                         "channel": "email",
-                        "state": "done",
-                        "note": _("Queued to %(email)s", email=reminder.contact_id.email),
+                        "state": "done" if message else "failed",
+                        "note": _("Queued to %(email)s", email=reminder.contact_id.email)
+                        if message
+                        else _("The e-mail could not be written (see the server log)."),
                         "message_id": message.id,
                     }
                 )
@@ -543,7 +545,7 @@ class BillingDunningRun(models.AbstractModel):
                 )
             if level.channel_phone or reminder.id in fallback:
                 user = level.activity_user_id or reminder.partner_id.user_id or self.env.user
-                activity = reminder.activity_schedule(
+                activity = reminder._billing_activity_schedule(
                     "mail.mail_activity_data_call",
                     date_deadline=reminder.date,
                     summary=_(

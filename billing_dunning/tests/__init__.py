@@ -9,5 +9,6 @@ from . import (
     test_dunning_tools,
     test_dunning_workers,
     test_install,
+    test_notify_without_email,
     test_tour,
 )

@@ -170,7 +170,7 @@ class BillingPaPlatform(models.Model):
             lambda user: self.company_id in user.company_ids
         )
         user = managers[:1] or self.env.user
-        self.sudo().activity_schedule(
+        self.sudo()._billing_activity_schedule(
             "mail.mail_activity_data_todo",
             summary=_("E-invoicing platform stopped"),
             note=reason,

@@ -510,8 +510,8 @@ class StockPicking(models.Model):
             "delivery list's batch invoicing.",
             reason=reason,
         )
-        self.message_post(body=body)
-        self.activity_schedule(
+        self._billing_message_post(body=body)
+        self._billing_activity_schedule(
             "mail.mail_activity_data_todo",
             user_id=self._delivery_invoice_responsible().id,
             summary=_("Invoice delivery %(picking)s", picking=self.name),

@@ -5,6 +5,7 @@ from . import (
     test_delivery_invoice,
     test_delivery_race,
     test_install,
+    test_notify_without_email,
     test_situation_access,
     test_situation_affaires,
     test_situation_concurrency,
