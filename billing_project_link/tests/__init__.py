@@ -3,6 +3,7 @@ from . import (
     test_delivery_batch,
     test_delivery_downpayment,
     test_delivery_invoice,
+    test_delivery_queries,
     test_delivery_race,
     test_install,
     test_notify_without_email,
