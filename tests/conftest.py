@@ -38,6 +38,22 @@ def load_tool(addon, module):
     return mod
 
 
+def load_test_helper(addon, module):
+    """Import ``<addon>/tests/<module>.py`` by path (a helper without Odoo import that the Odoo
+    tests use too, such as ``shared_data``), as ``<addon>_tests.<module>``."""
+    name = f"{addon}_tests.{module}"
+    if name not in sys.modules:
+        path = os.path.join(ROOT, addon, "tests", f"{module}.py")
+        spec = importlib.util.spec_from_file_location(name, path)
+        sys.modules[name] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(sys.modules[name])
+    return sys.modules[name]
+
+
+# the official example files, read from ../shared/data beside the repository
+shared_data = load_test_helper("billing_fr_compliance", "shared_data")
+
+
 def read_manifest(addon):
     with open(os.path.join(ROOT, addon, "__manifest__.py"), encoding="utf-8") as manifest:
         return ast.literal_eval(manifest.read().split("\n", 1)[1])

@@ -18,6 +18,7 @@ from . import (
     billing_dunning_statement,
     ir_module_module,
     ir_ui_menu,
+    mail_thread,
     res_lang,
     res_partner,
 )

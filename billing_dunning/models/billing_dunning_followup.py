@@ -345,7 +345,7 @@ class BillingDunningFollowup(models.Model):
                     name=partner.display_name,
                 )
             )
-        self.message_post(
+        self._billing_message_post(
             body=_("Interest invoice %(invoice)s created.", invoice=invoice.display_name)
         )
         return {

@@ -270,7 +270,9 @@ class BillingDunningReminder(models.Model):
         )
         paid.write({"state": "cancelled"})
         for reminder in paid:
-            reminder.message_post(body=_("Not sent: its invoices were paid since it was prepared."))
+            reminder._billing_message_post(
+                body=_("Not sent: its invoices were paid since it was prepared.")
+            )
         todo -= paid
         today = fields.Date.context_today(self)
         for reminder in todo:
@@ -347,7 +349,7 @@ class BillingDunningReminder(models.Model):
                 )
             )
         self.interest_move_id = invoice
-        self.message_post(
+        self._billing_message_post(
             body=_("Interest invoice %(invoice)s created.", invoice=invoice.display_name)
         )
         return {

@@ -550,7 +550,7 @@ class BillingDunningRun(models.AbstractModel):
                     body += reminder.with_context(
                         lang=reminder.contact_id.lang or reminder.partner_id.lang or self.env.lang
                     )._dunning_payment_html(for_mail=True)
-                message = reminder.message_post(
+                message = reminder._billing_message_post(
                     body=body,
                     subject=subjects[reminder.id],
                     partner_ids=reminder.contact_id.ids,
@@ -562,8 +562,10 @@ class BillingDunningRun(models.AbstractModel):
                     {
                         "reminder_id": reminder.id,
                         "channel": "email",
-                        "state": "done",
-                        "note": _("Queued to %(email)s", email=reminder.contact_id.email),
+                        "state": "done" if message else "failed",
+                        "note": _("Queued to %(email)s", email=reminder.contact_id.email)
+                        if message
+                        else _("The e-mail could not be written (see the server log)."),
                         "message_id": message.id,
                     }
                 )
@@ -580,7 +582,7 @@ class BillingDunningRun(models.AbstractModel):
                 )
             if level.channel_phone or reminder.id in fallback:
                 user = level.activity_user_id or reminder.partner_id.user_id or self.env.user
-                activity = reminder.activity_schedule(
+                activity = reminder._billing_activity_schedule(
                     "mail.mail_activity_data_call",
                     date_deadline=reminder.date,
                     summary=_(

@@ -15,5 +15,6 @@ from . import (
     test_dunning_workers,
     test_install,
     test_security,
+    test_notify_without_email,
     test_tour,
 )

@@ -49,7 +49,9 @@ class BillingDunningFollowupUpdate(models.TransientModel):
             )
         if self.action == "pause":
             followup.paused_until = self.date
-            followup.message_post(body=_("Reminders paused until %(date)s.", date=self.date))
+            followup._billing_message_post(
+                body=_("Reminders paused until %(date)s.", date=self.date)
+            )
         elif self.action == "dispute":
             if not (self.reason or "").strip():
                 raise UserError(
@@ -71,7 +73,7 @@ class BillingDunningFollowupUpdate(models.TransientModel):
                     "promise_base": followup.overdue_amount,
                 }
             )
-            followup.message_post(
+            followup._billing_message_post(
                 body=_(
                     "Promise to pay %(amount)s by %(date)s.",
                     amount=followup.currency_id.format(self.amount),

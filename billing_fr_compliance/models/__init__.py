@@ -12,6 +12,7 @@ from . import (
     billing_fr_rate,
     billing_pa_status,
     ir_actions_report,
+    mail_thread,
     res_company,
     res_config_settings,
     res_lang,

@@ -165,7 +165,7 @@ class AccountMove(models.Model):
             move.fr_legal_snapshot = move._fr_build_legal_snapshot()
         posted._fr_facturx_check_posted()
         for move in posted.filtered(lambda m: m.id in warnings):
-            move.message_post(
+            move._billing_message_post(
                 body=_(
                     "Posted although French mandatory mentions are missing:\n%(issues)s",
                     issues=warnings[move.id],

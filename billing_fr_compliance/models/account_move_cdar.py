@@ -288,7 +288,7 @@ class AccountMove(models.Model):
                     )
                 )
             )
-        self.sudo().message_post(
+        self.sudo()._billing_message_post(
             body=Markup("<br/>").join(lines),
             attachment_ids=status.attachment_id.ids,
             subtype_xmlid="mail.mt_note",
@@ -470,7 +470,9 @@ class AccountMove(models.Model):
             with self.env.cr.savepoint():
                 return self._billing_pa_emit_status(code, **values)
         except UserError as error:
-            self.sudo().message_post(body=escape(error.args[0]), subtype_xmlid="mail.mt_note")
+            self.sudo()._billing_message_post(
+                body=escape(error.args[0]), subtype_xmlid="mail.mt_note"
+            )
             return self.env["billing.pa.status"]
 
     def _billing_pa_emit_payment_received(self, paid, partial=None):

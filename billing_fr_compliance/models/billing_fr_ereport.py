@@ -890,7 +890,9 @@ class BillingFrEreport(models.Model):
             )
         )
         flow._billing_pa_store_content(base64.b64decode(self.file))
-        self.message_post(body=_("Queued for the platform %(platform)s.", platform=platform.name))
+        self._billing_message_post(
+            body=_("Queued for the platform %(platform)s.", platform=platform.name)
+        )
         cron = self.env.ref("billing_fr_compliance.ir_cron_billing_pa_send", False)
         if cron:
             cron.sudo()._trigger()

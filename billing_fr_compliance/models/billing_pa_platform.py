@@ -236,7 +236,7 @@ class BillingPaPlatform(models.Model):
             code=error.code or "",
         )
         self.sudo().write({"state": "stopped", "stop_reason": reason})
-        self.sudo().activity_schedule(
+        self.sudo()._billing_activity_schedule(
             "mail.mail_activity_data_todo",
             summary=_("E-invoicing platform stopped"),
             note=reason,
@@ -382,13 +382,13 @@ class BillingPaPlatform(models.Model):
                     "description": self._billing_pa_error_key(flow_id),
                 }
             )
-        platform.message_post(
+        platform._billing_message_post(
             body=line, attachment_ids=attachments.ids, subtype_xmlid="mail.mt_note"
         )
         platform.poll_error = "\n".join(filter(None, [platform.poll_error, line]))[-4000:]
         summary = _("E-invoicing: lifecycle files not read")
         if not platform.activity_ids.filtered(lambda a: a.summary == summary):
-            platform.activity_schedule(
+            platform._billing_activity_schedule(
                 "mail.mail_activity_data_todo",
                 summary=summary,
                 note=_(

@@ -9,6 +9,7 @@ from . import (
     test_install,
     test_legal_snapshot,
     test_non_french,
+    test_notify_without_email,
     test_numbering,
     test_out_of_scope,
     test_pa_status,

@@ -3,7 +3,7 @@
 against the same files with openapi-core.
 
 No Odoo import: used by the repo-root pytest and by the Odoo tests. ``tests/run`` starts
-Prism when it is installed (``var/prism``, see ``.ci/run``) and exports
+Prism (installed into ``var/prism`` by ``setup/prism`` when missing) and exports
 ``BILLING_PA_FLOW_URL`` / ``BILLING_PA_DIRECTORY_URL``; when those are not set, this module
 starts Prism itself if it finds it.
 """
@@ -28,8 +28,8 @@ SPECS = {
 ENV = {"flow": "BILLING_PA_FLOW_URL", "directory": "BILLING_PA_DIRECTORY_URL"}
 NOT_INSTALLED = (
     "Prism (npm @stoplight/prism-cli) is not installed: the tests against the local "
-    "platform are skipped; `npm install --prefix var/prism @stoplight/prism-cli` (as .ci/run "
-    "does) makes them run"
+    "platform are skipped; setup/prism (which tests/run runs unless --no-prism) installs it "
+    "into var/prism"
 )
 _started = []
 

@@ -4,13 +4,11 @@ import os
 
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
-from odoo.tools.misc import file_path
 
 from ..tools import cdar
 from .afnor_prism import prism_urls
 from .common import BillingFrCommon
-
-EXAMPLES = "billing_fr_compliance/tests/data/cdar/xp_z12_014_annexe_b_v1.2"
+from .shared_data import CDAR_EXAMPLES, require
 
 
 class BillingPaStatusCommon(BillingFrCommon):
@@ -94,9 +92,10 @@ class BillingPaStatusCommon(BillingFrCommon):
 
     def _official(self, name, invoice=None):
         """An official example CDAR, re-addressed to our invoice: its number, seller SIREN and
-        date replaced by ours; nothing else changed."""
+        date replaced by ours; nothing else changed. The examples are read from
+        ../shared/data: the test is skipped, saying so, where they are absent."""
         invoice = invoice or self.invoice
-        with open(file_path(os.path.join(EXAMPLES, name)), "rb") as handle:
+        with open(os.path.join(require(*CDAR_EXAMPLES), name), "rb") as handle:
             xml = handle.read()
         number = name.split("_")[1].encode()
         return (

@@ -5,6 +5,7 @@ from . import (
     billing_affaire_report,
     billing_situation,
     billing_situation_line,
+    mail_thread,
     project_project,
     res_company,
     res_lang,

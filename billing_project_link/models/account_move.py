@@ -63,10 +63,12 @@ class AccountMove(models.Model):
             one = len(pickings) == 1 and move.move_type == "out_invoice"
             move.delivery_despatch_ref = pickings.name if one else False
 
-    @api.depends("line_ids.delivery_picking_id.date_done")
+    @api.depends("line_ids.delivery_picking_id")
     def _compute_delivery_date(self):
         # EXTENDS sale_stock: an invoice of delivery notes is dated by its deliveries, not by
-        # the order's first delivery.
+        # the order's first delivery. Set when its lines are linked to the deliveries, as
+        # sale_stock sets it when they are linked to the order (not on every later change of a
+        # delivery's date: validating a delivery does not look for the invoices billing it).
         res = super()._compute_delivery_date()
         for move in self:
             done = move.line_ids.delivery_picking_id.filtered("date_done").mapped("date_done")

@@ -311,7 +311,7 @@ class BillingSituation(models.Model):
                 )
         invoice_vals["invoice_line_ids"] = commands
         invoice = order._create_account_invoices([invoice_vals], False)
-        invoice.message_post_with_source(
+        invoice._billing_message_post_with_source(
             "mail.message_origin_link",
             render_values={"self": invoice, "origin": order},
             subtype_xmlid="mail.mt_note",

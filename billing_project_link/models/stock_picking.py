@@ -6,7 +6,7 @@ import psycopg2
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_date, mute_logger
+from odoo.tools import SQL, format_date, mute_logger
 
 from ..tools import delivery as rules
 
@@ -55,10 +55,14 @@ class StockPicking(models.Model):
         "sale_id.delivery_invoice_extra_lines",
     )
     def _compute_delivery_invoice_status(self):
+        # Recomputed whenever a move or its order line changes (reservations, validations,
+        # invoices): the pickings not done, not sold or already invoiced are decided on the
+        # picking's own columns; only the done customer deliveries read their moves and what
+        # their own order lines have left to invoice (not every line of the order).
         for picking in self:
             has_quantities = False
             if not picking.delivery_invoice_id and picking._delivery_is_invoiceable():
-                remaining = picking._delivery_remaining_quantities()
+                remaining = {line: line.qty_to_invoice for line in picking.move_ids.sale_line_id}
                 has_quantities = bool(picking._delivery_own_quantities(remaining))
             picking.delivery_invoice_status = rules.invoice_status(
                 bool(picking.delivery_invoice_id), has_quantities
@@ -436,12 +440,17 @@ class StockPicking(models.Model):
         a delivery whose invoice cannot be made stays "To Invoice" with the reason on its
         chatter and an activity for the salesperson.
         """
-        # sudo() only to decide: the customer's setting lives on the order's partner, which a
-        # warehouse user may not read. Nothing is written with these rights.
+        # Who is invoiced "at once" is decided in one query for all the pickings, without
+        # reading the orders and customers through the ORM in the middle of the validation
+        # (the customer's setting lives on the order's partner, which a warehouse user may not
+        # read); the invoicing status is read only for those customers. Deliveries of other
+        # customers cost one query here, whatever their number.
+        at_once = self._delivery_at_once_ids()
+        if not at_once:
+            return
+        # sudo() only to decide; nothing is written with these rights
         decided = self.sudo().filtered(
-            lambda p: p.sale_id.partner_id.commercial_partner_id.delivery_invoice_frequency
-            == "at_once"
-            and p.delivery_invoice_status == "to_invoice"
+            lambda p: p.id in at_once and p.delivery_invoice_status == "to_invoice"
         )
         if not decided:
             return
@@ -471,6 +480,30 @@ class StockPicking(models.Model):
                 reason = picking._delivery_invoice_try()
                 if reason is not None:
                     picking._delivery_invoice_report_failure(reason)
+
+    def _delivery_at_once_ids(self):
+        """Ids of these pickings whose sales order's customer (its commercial partner) is
+        invoiced "at once", in one query."""
+        if not self.ids:
+            return set()
+        self.env["stock.picking"].flush_model(["sale_id"])
+        self.env["sale.order"].flush_model(["partner_id"])
+        self.env["res.partner"].flush_model(["commercial_partner_id", "delivery_invoice_frequency"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT picking.id
+                  FROM stock_picking picking
+                  JOIN sale_order sale ON sale.id = picking.sale_id
+                  JOIN res_partner partner ON partner.id = sale.partner_id
+                  JOIN res_partner customer ON customer.id = partner.commercial_partner_id
+                 WHERE picking.id IN %s
+                   AND customer.delivery_invoice_frequency = 'at_once'
+                """,
+                tuple(self.ids),
+            )
+        )
+        return {picking_id for (picking_id,) in rows}
 
     def _delivery_may_invoice(self):
         """The pickings whose sales order the current user may invoice as sale lets them:
@@ -510,8 +543,8 @@ class StockPicking(models.Model):
             "delivery list's batch invoicing.",
             reason=reason,
         )
-        self.message_post(body=body)
-        self.activity_schedule(
+        self._billing_message_post(body=body)
+        self._billing_activity_schedule(
             "mail.mail_activity_data_todo",
             user_id=self._delivery_invoice_responsible().id,
             summary=_("Invoice delivery %(picking)s", picking=self.name),

@@ -1,0 +1,20 @@
+"""Files every billing addon carries the same copy of (each addon installs alone, so they
+cannot share one): the copies stay identical."""
+
+import filecmp
+import os
+
+import pytest
+from conftest import ADDONS, ROOT
+
+SHARED = [
+    "models/mail_thread.py",  # messages and activities that never block (posted by the bot)
+    "models/res_lang.py",  # the demo's French
+]
+
+
+@pytest.mark.parametrize("path", SHARED)
+def test_copies_are_identical(path):
+    first, *others = (os.path.join(ROOT, addon, path) for addon in ADDONS)
+    for other in others:
+        assert filecmp.cmp(first, other, shallow=False), "%s differs from %s" % (other, first)
