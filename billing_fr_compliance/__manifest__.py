@@ -42,6 +42,7 @@
         "security/billing_pa_security.xml",
         "data/billing_pa_cron_data.xml",
         "views/billing_pa_views.xml",
+        "views/res_config_settings_pa_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
@@ -49,6 +50,7 @@
     ],
     "post_init_hook": "post_init_hook",
     "assets": {
+        "web.assets_backend": ["billing_fr_compliance/static/src/js/gate_refusal.js"],
         "web.assets_tests": ["billing_fr_compliance/static/tests/tours/*.js"],
     },
     "installable": True,

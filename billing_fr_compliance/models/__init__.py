@@ -12,6 +12,7 @@ from . import (
     billing_fr_rate,
     billing_pa_status,
     ir_actions_report,
+    ir_ui_menu,
     res_company,
     res_config_settings,
     res_lang,
@@ -21,3 +22,7 @@ from . import (
 # isort: split
 # e-invoicing through a PA (paclient)
 from . import account_move_pa, billing_pa_flow, billing_pa_platform, res_partner_pa
+
+# isort: split
+# demo data of the e-invoicing screens (extends billing.pa.platform)
+from . import billing_pa_demo
