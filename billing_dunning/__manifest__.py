@@ -22,6 +22,7 @@
         "views/billing_dunning_followup_views.xml",
         "views/account_move_views.xml",
         "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
         "report/billing_dunning_reminder_report.xml",
         "views/billing_dunning_menus.xml",
     ],

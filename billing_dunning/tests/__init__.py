@@ -8,6 +8,7 @@ from . import (
     test_dunning_run,
     test_dunning_tools,
     test_dunning_workers,
+    test_french_screens,
     test_install,
     test_tour,
 )
