@@ -83,6 +83,11 @@ class TestPartnerRules(BillingFrCommon):
         self.assertLess(arch.index('name="siren"'), arch.index('name="siret"'))
         # in the same group as the VAT number: before the next field of the main part
         self.assertLess(arch.index('name="siret"'), arch.index('name="function"'))
+        # fields of that group, each with its label (not inside the VAT number's row)
+        tree = etree.fromstring(arch)
+        group = tree.xpath("//field[@name='vat']/ancestor::group[1]")[0]
+        for fname in ("siren", "siret", "billing_missing_data"):
+            self.assertEqual(group.xpath("field[@name='%s']" % fname)[0].getparent(), group)
         with Form(self.customer) as partner_form:
             self.assertTrue(partner_form.billing_fr_identity)
         with Form(self.german) as partner_form:
