@@ -29,6 +29,7 @@
         "views/res_partner_views.xml",
         "views/billing_dunning_receivable_views.xml",
         "views/billing_dunning_dso_views.xml",
+        "views/res_config_settings_views.xml",
         "report/billing_dunning_reminder_report.xml",
         "report/billing_dunning_statement_report.xml",
         "views/billing_dunning_menus.xml",

@@ -47,6 +47,7 @@
         "security/billing_fr_ereport_security.xml",
         "data/billing_fr_ereport_cron_data.xml",
         "views/billing_fr_ereport_views.xml",
+        "views/res_config_settings_pa_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
@@ -55,6 +56,7 @@
     "pre_init_hook": "pre_init_hook",
     "post_init_hook": "post_init_hook",
     "assets": {
+        "web.assets_backend": ["billing_fr_compliance/static/src/js/gate_refusal.js"],
         "web.assets_tests": ["billing_fr_compliance/static/tests/tours/*.js"],
     },
     "installable": True,

@@ -165,14 +165,18 @@ def test_platform_screens_are_known_and_taken_in_order():
 
 
 def test_platform_demo_data_is_python_that_leaves_the_platform_stopped():
-    """The code given to odoo shell: filled in, valid Python, a stopped platform (no cron
-    ever calls its made-up URL), statuses recorded from CDAR files, committed."""
+    """The code given to odoo shell: valid Python that relies on the addon's demo data (a
+    stopped platform that no cron calls, statuses recorded from CDAR files), committed."""
     code = shots.PA_DEMO_DATA
     compile(code, "PA_DEMO_DATA", "exec")
     assert "%(" not in code
     assert repr(shots.PA_PLATFORM) in code
-    assert repr(shots.PA_REJECTED_REF) in code
-    assert '"state": "stopped"' in code
-    assert "_billing_pa_record_cdar(xml, platform=platform)" in code
-    assert "assert not fired" in code
+    assert 'env["billing.pa.platform"]._billing_pa_demo_data()' in code
     assert code.rstrip().splitlines()[-2] == "env.cr.commit()"
+    demo = os.path.join(ROOT, "billing_fr_compliance", "models", "billing_pa_demo.py")
+    with open(demo, encoding="utf-8") as source:
+        text = source.read()
+    assert 'DEMO_PLATFORM = "%s"' % shots.PA_PLATFORM in text
+    assert 'DEMO_REJECTED_REF = "%s"' % shots.PA_REJECTED_REF in text
+    assert '"state": "stopped"' in text
+    assert "_billing_pa_record_cdar(" in text

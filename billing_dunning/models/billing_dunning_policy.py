@@ -325,6 +325,10 @@ class BillingDunningPolicy(models.Model):
                 "default_account_id": journal.default_account_id.id,
             }
         )
+        # its name in every installed language (the demo is loaded in English)
+        for lang, __ in self.env["res.lang"].get_installed():
+            translated = self.with_context(lang=lang).env._("Sales (dunning demo)")
+            journal.with_context(lang=lang).name = translated
         today = fields.Date.context_today(self)
         specs = [
             ("dubois", 8, "Pose de menuiseries", 1800.0),
@@ -356,4 +360,7 @@ class BillingDunningPolicy(models.Model):
             ]
         )
         moves.action_post()
+        if "billing.pa.platform" in self.env:
+            # billing_fr_compliance's demo platform: Garnier's most overdue invoice disputed
+            self.env["billing.pa.platform"]._billing_pa_demo_data()
         return True

@@ -13,6 +13,7 @@ from . import (
     test_dunning_run,
     test_dunning_tools,
     test_dunning_workers,
+    test_french_screens,
     test_install,
     test_security,
     test_notify_without_email,

@@ -13,6 +13,7 @@ from . import (
     billing_pa_status,
     ir_actions_report,
     mail_thread,
+    ir_ui_menu,
     res_company,
     res_config_settings,
     res_lang,
@@ -34,3 +35,5 @@ from . import (
     res_company_ereport,
     res_config_settings_ereport,
 )
+# demo data of the e-invoicing screens (extends billing.pa.platform)
+from . import billing_pa_demo

@@ -7,6 +7,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, float_compare
 
+from ..exceptions import FrGateRefusal
 from ..tools import facturx_check, facturx_data, legal_text, mentions
 
 
@@ -154,7 +155,7 @@ class AccountMove(models.Model):
         if warnings is None:
             __, refused, warnings = self._fr_gate_split()
             if refused:
-                raise UserError(self._fr_format_refusal(refused))
+                self._fr_raise_refusal(refused)
         posted = super(AccountMove, self.with_context(fr_gate_posting=True))._post(soft=soft)
         posted = posted.with_env(self.env)
         for move in posted.filtered(
@@ -294,6 +295,42 @@ class AccountMove(models.Model):
         ok = self.filtered(lambda m: m not in refused)
         return ok, refused, warnings
 
+    def _fr_raise_refusal(self, refused):
+        """Refuse posting with every missing mention, and a button that opens the record to
+        fix first (customer, company, delivery address, journal or fiscal position)."""
+        message = self._fr_format_refusal(refused)
+        for move in refused:
+            action = move._fr_fix_action()
+            if action:
+                raise FrGateRefusal(message, action, action.pop("button_text"))
+        raise UserError(message)
+
+    def _fr_fix_action(self):
+        """The window action opening the record where the first mention this draft lacks
+        is fixed, with its button label, or None when it is fixed on the invoice itself."""
+        self.ensure_one()
+        doc = self._fr_describe()[self.id]
+        targets = {
+            "customer": (self.commercial_partner_id, _("Open the customer")),
+            "delivery_address": (self.partner_shipping_id, _("Open the delivery address")),
+            "company": (self.company_id, _("Open the company")),
+            "journal": (self.journal_id, _("Open the journal")),
+            "fiscal_position": (self.fiscal_position_id, _("Open the fiscal position")),
+        }
+        for item in mentions.missing_mentions(doc):
+            record, label = targets.get(item["where"], (None, None))
+            if record:
+                return {
+                    "type": "ir.actions.act_window",
+                    "name": record.display_name,
+                    "res_model": record._name,
+                    "res_id": record.id,
+                    "views": [(False, "form")],
+                    "target": "current",
+                    "button_text": label,
+                }
+        return None
+
     def _fr_store_compliance(self, issues):
         compliant = self.filtered(lambda m: not issues.get(m))
         if compliant:
@@ -323,7 +360,8 @@ class AccountMove(models.Model):
         self.ensure_one()
         if where == "company":
             return _(
-                "Settings > Accounting > French Billing, or the company form (%(company)s)",
+                "%(menu)s > Facturation France, or the company form (%(company)s)",
+                menu=self.env["ir.ui.menu"]._billing_menu_path("account.menu_account_config"),
                 company=self.company_id.name,
             )
         if where == "customer":
@@ -772,7 +810,10 @@ class AccountMove(models.Model):
                 and self.fr_facturx_checksum == checksum
             ):
                 return xml, (self.fr_facturx_messages or "").splitlines()
-            messages = facturx_check.user_messages(facturx_check.check(xml))
+            messages = facturx_check.user_messages(
+                facturx_check.check(xml),
+                self.env["ir.ui.menu"]._billing_menu_path("account.menu_account_config"),
+            )
         vals = {
             "fr_facturx_state": "error" if messages else "valid",
             "fr_facturx_messages": "\n".join(messages) or False,

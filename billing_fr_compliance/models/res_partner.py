@@ -3,7 +3,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from ..tools import identity
+from ..tools import identity, mentions
 
 # identifiers checked when they are written (never when another field is)
 IDENTITY_FIELDS = frozenset({"siren", "siret", "vat"})
@@ -40,6 +40,24 @@ class ResPartner(models.Model):
     billing_missing_data = fields.Char(
         string="Missing Invoicing Data", compute="_compute_billing_data_complete"
     )
+    billing_fr_identity = fields.Boolean(
+        string="French Identifiers Shown",
+        compute="_compute_billing_fr_identity",
+        help="A company in France (or without country, of a French company): its SIREN and "
+        "SIRET are shown next to its VAT number.",
+    )
+    billing_vat_suggestion = fields.Char(
+        string="Suggested VAT Number",
+        compute="_compute_billing_vat_suggestion",
+        help="The French VAT number computed from the SIREN of a French customer whose VAT "
+        "number is foreign.",
+    )
+    billing_identity_warning = fields.Text(
+        string="Identity Warnings",
+        compute="_compute_billing_identity_warning",
+        help="What to check on this customer before invoicing it: a phone number that could "
+        "not be read, a foreign VAT number on a French customer.",
+    )
     billing_phone_to_check = fields.Boolean(
         string="Phone to Check",
         compute="_compute_billing_phone_to_check",
@@ -65,12 +83,37 @@ class ResPartner(models.Model):
         "commercial_partner_id.siren",
         "commercial_partner_id.vat",
         "commercial_partner_id.is_company",
+        "commercial_partner_id.country_id",
+        "commercial_partner_id.street",
+        "commercial_partner_id.zip",
+        "commercial_partner_id.city",
+        "commercial_partner_id.property_account_position_id",
     )
     def _compute_billing_data_complete(self):
         for partner in self:
             missing = partner._billing_missing_data()
             partner.billing_missing_data = ", ".join(missing)
             partner.billing_data_complete = not missing
+
+    @api.depends("is_company", "country_id", "company_id")
+    def _compute_billing_fr_identity(self):
+        for partner in self:
+            company = partner.company_id or self.env.company
+            if partner.country_id:
+                french = partner.country_id.code in company._fr_country_codes()
+            else:
+                french = company._fr_is_french()
+            partner.billing_fr_identity = partner.is_company and french
+
+    @api.depends("vat", "siren", "siret", "country_id", "is_company", "company_id")
+    def _compute_billing_vat_suggestion(self):
+        for partner in self:
+            partner.billing_vat_suggestion = partner._billing_vat_suggestion()
+
+    @api.depends("billing_phone_to_check", "phone", "mobile", "vat", "siren", "siret", "country_id")
+    def _compute_billing_identity_warning(self):
+        for partner in self:
+            partner.billing_identity_warning = "\n".join(partner._billing_identity_warnings())
 
     @api.depends("phone", "mobile", "country_id", "company_id")
     def _compute_billing_phone_to_check(self):
@@ -88,8 +131,11 @@ class ResPartner(models.Model):
     def _search_billing_data_complete(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise ValidationError(_("Unsupported search on Invoicing Data Complete."))
-        # the same rules as _billing_missing_data, as one domain on the commercial partner
-        eu_ids = self.env.ref("base.europe").country_ids.ids
+        # the rule of tools/mentions.py missing_buyer_data as one domain on the commercial
+        # partner: address, SIREN of a French business, VAT number of a business whose
+        # fiscal position is intra-EU or reverse charge (a fiscal position Odoo picks by
+        # itself for intra-EU requires a VAT number, so only one set on the partner can
+        # lack it). A SIREN with a wrong check key is only seen on the form and by the gate.
         incomplete = [
             "|",
             "|",
@@ -106,7 +152,11 @@ class ResPartner(models.Model):
             ("commercial_partner_id.country_id.code", "=", "FR"),
             ("commercial_partner_id.siren", "=", False),
             "&",
-            ("commercial_partner_id.country_id", "in", eu_ids),
+            (
+                "commercial_partner_id.property_account_position_id.fr_vat_regime",
+                "in",
+                ["intra_eu", "reverse_charge"],
+            ),
             ("commercial_partner_id.vat", "=", False),
         ]
         if (operator == "=") == value:
@@ -364,22 +414,91 @@ class ResPartner(models.Model):
         return errors
 
     def _billing_missing_data(self):
-        """Labels of what a French invoice to this partner lacks."""
+        """Labels of what an invoice to this partner lacks: what the posting gate refuses
+        (tools/mentions.py missing_buyer_data), for the VAT regime of the fiscal position its
+        invoices get in the current company."""
         self.ensure_one()
         commercial = self.commercial_partner_id or self
-        missing = []
-        if not (commercial.street and commercial.zip and commercial.city):
-            missing.append(_("address"))
-        if not commercial.country_id:
-            missing.append(_("country"))
-        if commercial.is_company:
-            if commercial.country_id.code == "FR" and not commercial.siren:
-                missing.append(_("SIREN"))
-            if commercial.country_id in self.env.ref("base.europe").country_ids and (
-                not commercial.vat
-            ):
-                missing.append(_("VAT number"))
-        return missing
+        position = self.env["account.fiscal.position"]._get_fiscal_position(commercial)
+        regime = position.fr_vat_regime or "standard"
+        items = mentions.missing_buyer_data(
+            commercial._fr_party_data(), commercial.billing_customer_type or "b2b", regime
+        )
+        labels = self.env["account.move"]._fr_mention_labels()
+        return [labels.get(item["code"], item["code"]) for item in items]
+
+    def _billing_vat_suggestion(self):
+        """The French VAT number of a French business whose VAT number is foreign, computed
+        from its SIREN (or its SIRET), else False."""
+        self.ensure_one()
+        vat = identity.compact(self.vat)
+        if not (self.is_company and vat and vat[:2].isalpha() and not vat.startswith("FR")):
+            return False
+        company = self.company_id or self.env.company
+        if self.country_id.code not in company._fr_country_codes():
+            return False
+        siren = self.siren or self._billing_guess_siren()
+        if not siren or identity.check_siren(siren)[1]:
+            return False
+        return identity.vat_from_siren(siren)
+
+    def _billing_identity_warnings(self):
+        """Translated warnings shown on the partner form (nothing is refused for them)."""
+        self.ensure_one()
+        warnings = []
+        if self.billing_phone_to_check:
+            numbers = ", ".join(filter(None, [self.phone, self.mobile]))
+            warnings.append(
+                _(
+                    "Phone to check: %(numbers)s could not be read as a phone number of "
+                    "%(country)s. It is kept as typed.",
+                    numbers=numbers,
+                    country=self.country_id.name or _("the company's country"),
+                )
+            )
+        vat = identity.compact(self.vat)
+        company = self.company_id or self.env.company
+        if (
+            self.is_company
+            and vat[:2].isalpha()
+            and not vat.startswith("FR")
+            and self.country_id.code in company._fr_country_codes()
+        ):
+            suggestion = self.billing_vat_suggestion
+            if suggestion:
+                warnings.append(
+                    _(
+                        "The VAT number %(vat)s is not French although %(partner)s is in "
+                        "%(country)s: its French VAT number, computed from its SIREN, is "
+                        "%(suggestion)s.",
+                        vat=self.vat,
+                        partner=self.name or "",
+                        country=self.country_id.name,
+                        suggestion=suggestion,
+                    )
+                )
+            else:
+                warnings.append(
+                    _(
+                        "The VAT number %(vat)s is not French although %(partner)s is in "
+                        "%(country)s: enter its SIREN to get its French VAT number.",
+                        vat=self.vat,
+                        partner=self.name or "",
+                        country=self.country_id.name,
+                    )
+                )
+        return warnings
+
+    def action_billing_use_vat_suggestion(self):
+        """Button of the foreign VAT warning: replace the VAT number by the French one."""
+        self.ensure_one()
+        suggestion = self._billing_vat_suggestion()
+        if not suggestion:
+            raise ValidationError(
+                _("%(partner)s: no French VAT number to suggest.", partner=self.display_name)
+            )
+        self.vat = suggestion
+        return True
 
     def _fr_party_data(self):
         """The partner as plain data for tools/mentions.py."""

@@ -1,6 +1,7 @@
 from . import (
     test_credit_note,
     test_demo,
+    test_demo_platform,
     test_facturx,
     test_gate,
     test_gate_queries,
@@ -14,6 +15,7 @@ from . import (
     test_out_of_scope,
     test_pa_status,
     test_pa_status_out,
+    test_partner_rules,
     test_report,
     test_security,
     test_tour,

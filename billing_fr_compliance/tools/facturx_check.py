@@ -159,13 +159,16 @@ def base_rule(rule):
 
 
 # Where to fix, in the words of the Odoo screens (French, as the law and the schematron are).
-FIX_COMPANY = "Paramètres > Comptabilité > Facturation France > Identité légale"
+# SETTINGS stands for the path of the menu of the accounting settings: the ORM layer gives it,
+# read from the menus (it is "Facturation > Configuration > Paramètres" in Community).
+SETTINGS = "{settings}"
+FIX_COMPANY = SETTINGS + " > Facturation France > Identité légale"
 FIX_CUSTOMER = "la fiche du client"
 FIX_JOURNAL = "la séquence du journal de ventes"
 FIX_TAXES = "les taxes des lignes et la position fiscale de la facture"
 FIX_PAYMENT = "la date d'échéance ou les conditions de paiement de la facture"
 FIX_BANK = "le compte bancaire de la facture (onglet Autres informations)"
-FIX_PENALTIES = "Paramètres > Comptabilité > Facturation France > Retards de paiement"
+FIX_PENALTIES = SETTINGS + " > Facturation France > Retards de paiement"
 
 # rule id (full id first, then base id) -> (message, where to fix)
 MESSAGES = {
@@ -335,8 +338,13 @@ PREFIX_MESSAGES = [
 ]
 
 
-def user_message(item):
-    """One French sentence for a fired rule: message (rule id). À corriger : where."""
+def user_message(item, settings="Paramètres"):
+    """One French sentence for a fired rule: message (rule id). À corriger : where.
+    ``settings`` is the path of the menu of the accounting settings."""
+    return _user_message(item).replace(SETTINGS, settings)
+
+
+def _user_message(item):
     rule = item["rule"]
     base = base_rule(rule)
     entry = MESSAGES.get(rule) or MESSAGES.get(base)
@@ -349,11 +357,11 @@ def user_message(item):
     return f"{entry[0]} ({base}). À corriger : {entry[1]}."
 
 
-def user_messages(fired):
+def user_messages(fired, settings="Paramètres"):
     """French messages of the fired rules, without duplicates, in the order they fired."""
     seen = []
     for item in fired:
-        message = user_message(item)
+        message = user_message(item, settings)
         if message not in seen:
             seen.append(message)
     return seen

@@ -145,9 +145,13 @@ def _seller(doc):
     return out
 
 
-def _buyer(doc):
-    buyer = doc.get("buyer") or {}
-    b2b = doc.get("customer_type", "b2b") == "b2b"
+def missing_buyer_data(buyer, customer_type="b2b", regime="standard"):
+    """What the customer ``buyer`` (plain data, see the module docstring) lacks for an
+    invoice of ``customer_type`` under the VAT ``regime``: the one rule read by the posting
+    gate (``missing_mentions``) and by the customer form ("Missing for invoicing"). The buyer's
+    VAT number is required for intra-EU supplies and reverse charge only (LEGAL_FR.md item 4):
+    a French customer invoiced with French VAT may have none."""
+    b2b = customer_type == "b2b"
     out = []
     if not buyer.get("name"):
         out.append(_missing("buyer_name", "customer"))
@@ -160,8 +164,17 @@ def _buyer(doc):
             # a partner recorded before the addon (or imported) may hold a SIREN that the
             # partner form would refuse today: only posting its invoice needs a valid one
             out.append(_missing("buyer_siren_invalid", "customer"))
-    if b2b and doc.get("regime") in ("intra_eu", "reverse_charge") and not buyer.get("vat"):
+    if b2b and regime in ("intra_eu", "reverse_charge") and not buyer.get("vat"):
         out.append(_missing("buyer_vat", "customer"))
+    return out
+
+
+def _buyer(doc):
+    out = missing_buyer_data(
+        doc.get("buyer") or {},
+        doc.get("customer_type", "b2b"),
+        doc.get("regime") or "standard",
+    )
     delivery = doc.get("delivery")
     if delivery is not None and not (_address_complete(delivery) and delivery.get("country_code")):
         out.append(_missing("delivery_address", "delivery_address"))

@@ -43,6 +43,12 @@ class AccountMove(models.Model):
         readonly=True,
         help="Due date of the retention receivable line.",
     )
+    billing_amount_due_now = fields.Monetary(
+        string="Amount Payable Now",
+        compute="_compute_billing_amount_due_now",
+        help="What the customer pays now: the amount due less the retention held until its "
+        "release date (as the printed situation invoice states).",
+    )
     billing_situation_line_ids = fields.One2many(
         related="billing_situation_id.line_ids", string="Situation Lines"
     )
@@ -115,6 +121,34 @@ class AccountMove(models.Model):
         return action
 
     # ------------------------------------------------------------------ progress invoicing
+
+    @api.depends(
+        "amount_residual",
+        "billing_retention_amount",
+        "line_ids.amount_residual_currency",
+        "line_ids.date_maturity",
+        "state",
+    )
+    def _compute_billing_amount_due_now(self):
+        today = fields.Date.context_today(self)
+        for move in self:
+            if not move.billing_retention_amount:
+                move.billing_amount_due_now = move.amount_residual
+                continue
+            if move.state == "draft":
+                held = move.billing_retention_amount
+            else:
+                held = abs(
+                    sum(
+                        move.line_ids.filtered(
+                            lambda line: line.billing_is_retention
+                            and not line.reconciled
+                            and (not line.date_maturity or line.date_maturity > today)
+                        ).mapped("amount_residual_currency")
+                    )
+                )
+            residual = move.amount_residual if move.state != "draft" else move.amount_total
+            move.billing_amount_due_now = max(residual - held, 0.0)
 
     @api.depends("billing_retention_amount", "billing_retention_date")
     def _compute_needed_terms(self):

@@ -22,6 +22,7 @@ class BillingAffaireReport(models.Model):
             "company_id",
             "currency_id",
             "date_order",
+            "delivery_invoice_extra_lines",
         ],
         "sale.order.line": [
             "order_id",
@@ -30,14 +31,21 @@ class BillingAffaireReport(models.Model):
             "price_subtotal",
             "product_uom_qty",
             "qty_delivered",
+            "price_unit",
+            "discount",
+            "project_id",
             "untaxed_amount_invoiced",
             "invoice_lines",
+            "qty_delivered_method",
         ],
+        "stock.picking": ["sale_id", "state", "picking_type_id"],
+        "stock.move": ["sale_line_id"],
         "account.move": ["amount_total_signed", "amount_residual_signed"],
         "account.move.line": ["move_id", "parent_state", "billing_is_retention", "amount_residual"],
         "billing.situation": ["state"],
         "billing.situation.line": ["situation_id", "sale_line_id", "cumulative_amount"],
-        "project.project": ["sale_line_id"],
+        "project.project": ["sale_line_id", "reinvoiced_sale_order_id"],
+        "project.task": ["project_id", "sale_order_id"],
     }
 
     order_id = fields.Many2one("sale.order", string="Sales Order", readonly=True)
@@ -48,36 +56,42 @@ class BillingAffaireReport(models.Model):
     currency_id = fields.Many2one("res.currency", readonly=True)
     date_order = fields.Datetime(string="Order Date", readonly=True)
     amount_contracted = fields.Monetary(
-        string="Contracted", readonly=True, aggregator="sum", help="Untaxed amount sold."
-    )
-    amount_achieved = fields.Monetary(
-        string="Achieved",
+        string="Contracted (excl. tax)",
         readonly=True,
         aggregator="sum",
-        help="Untaxed value of the work done: cumulative amount of the last posted situation "
-        "(a situation whose invoice is still a draft does not count yet), else the delivered "
-        "share of each line.",
+        help="Untaxed amount sold.",
+    )
+    amount_achieved = fields.Monetary(
+        string="Achieved (excl. tax)",
+        readonly=True,
+        aggregator="sum",
+        help="Untaxed value of the work done, per line the greater of: the cumulative amount "
+        "of its last posted situation (a situation whose invoice is still a draft does not "
+        "count yet), and its delivered or timesheeted share (delivered quantity over ordered "
+        "quantity, or the delivered quantity at its price when none was ordered). A line that "
+        "is not delivered (a service such as shipping) is done with the order's first "
+        "delivery, whose invoice bills it.",
     )
     amount_invoiced = fields.Monetary(
-        string="Invoiced",
+        string="Invoiced (excl. tax)",
         readonly=True,
         aggregator="sum",
         help="Untaxed amount of posted invoices, credit notes and deductions included.",
     )
     amount_paid = fields.Monetary(
-        string="Paid",
+        string="Paid (incl. tax)",
         readonly=True,
         aggregator="sum",
         help="Amount incl. taxes settled on the posted invoices of the order.",
     )
     amount_retained = fields.Monetary(
-        string="Retained",
+        string="Retention Held (incl. tax)",
         readonly=True,
         aggregator="sum",
-        help="Retention (retenue de garantie) still held.",
+        help="Retention (retenue de garantie) still held, a share of amounts incl. taxes.",
     )
     amount_to_invoice = fields.Monetary(
-        string="Left to Invoice",
+        string="Left to Invoice (excl. tax)",
         readonly=True,
         aggregator="sum",
         help="Contracted minus invoiced (untaxed).",
@@ -115,19 +129,44 @@ class BillingAffaireReport(models.Model):
                  WHERE bs.state = 'posted'
                  GROUP BY bsl.sale_line_id
             ),
+            -- orders with a done delivery: their lines that are not delivered (services
+            -- such as shipping) are done with it, as they are invoiced with it
+            -- (delivery_invoice_extra_lines "first_delivery", stock_picking.py)
+            delivered_orders AS (
+                SELECT DISTINCT sp.sale_id AS order_id
+                  FROM stock_picking sp
+                  JOIN stock_picking_type spt ON spt.id = sp.picking_type_id
+                 WHERE sp.state = 'done' AND spt.code = 'outgoing' AND sp.sale_id IS NOT NULL
+            ),
             lines AS (
                 SELECT sol.order_id,
                        SUM(CASE WHEN sol.is_downpayment THEN 0
                                 ELSE sol.price_subtotal END) AS contracted,
                        SUM(CASE WHEN sol.is_downpayment THEN 0
-                                WHEN sit.cumulative IS NOT NULL THEN sit.cumulative
-                                WHEN sol.product_uom_qty <> 0
-                                THEN LEAST(sol.qty_delivered / sol.product_uom_qty, 1)
-                                     * sol.price_subtotal
-                                ELSE 0 END) AS achieved,
+                                ELSE GREATEST(
+                                    COALESCE(sit.cumulative, 0),
+                                    CASE WHEN dord.order_id IS NOT NULL
+                                              AND sol.qty_delivered_method = 'manual'
+                                              AND COALESCE(sol.qty_delivered, 0) = 0
+                                              AND COALESCE(so_l.delivery_invoice_extra_lines,
+                                                           'first_delivery') = 'first_delivery'
+                                              AND NOT EXISTS (
+                                                  SELECT 1 FROM stock_move sm
+                                                   WHERE sm.sale_line_id = sol.id)
+                                         THEN sol.price_subtotal
+                                         WHEN sol.product_uom_qty <> 0
+                                         THEN LEAST(sol.qty_delivered / sol.product_uom_qty, 1)
+                                              * sol.price_subtotal
+                                         ELSE COALESCE(sol.qty_delivered, 0)
+                                              * COALESCE(sol.price_unit, 0)
+                                              * (1 - COALESCE(sol.discount, 0) / 100)
+                                    END
+                                ) END) AS achieved,
                        SUM(COALESCE(sol.untaxed_amount_invoiced, 0)) AS invoiced
                   FROM sale_order_line sol
+                  JOIN sale_order so_l ON so_l.id = sol.order_id
              LEFT JOIN situation sit ON sit.sale_line_id = sol.id
+             LEFT JOIN delivered_orders dord ON dord.order_id = sol.order_id
                  WHERE sol.display_type IS NULL
                  GROUP BY sol.order_id
             )
@@ -137,10 +176,19 @@ class BillingAffaireReport(models.Model):
                    so.user_id,
                    COALESCE(
                        so.project_id,
+                       (SELECT MIN(psol.project_id)
+                          FROM sale_order_line psol
+                         WHERE psol.order_id = so.id),
                        (SELECT MIN(pp.id)
                           FROM project_project pp
                           JOIN sale_order_line psol ON psol.id = pp.sale_line_id
-                         WHERE psol.order_id = so.id)
+                         WHERE psol.order_id = so.id),
+                       (SELECT MIN(pp.id)
+                          FROM project_project pp
+                         WHERE pp.reinvoiced_sale_order_id = so.id),
+                       (SELECT MIN(pt.project_id)
+                          FROM project_task pt
+                         WHERE pt.sale_order_id = so.id)
                    ) AS project_id,
                    so.company_id,
                    so.currency_id,

@@ -77,6 +77,17 @@ class SaleOrder(models.Model):
         compute="_compute_billing_retention_held",
         help="Retention still held on the posted situation invoices.",
     )
+    billing_retention_releasable = fields.Monetary(
+        string="Retention Releasable Now",
+        compute="_compute_billing_retention_held",
+        help="Part of the retention held whose release date is reached: what Release "
+        "Retention books.",
+    )
+    billing_retention_next_date = fields.Date(
+        string="Retention Releasable From",
+        compute="_compute_billing_retention_held",
+        help="Earliest release date of the retention still held.",
+    )
 
     # ------------------------------------------------------------------ delivery invoicing
 
@@ -152,9 +163,14 @@ class SaleOrder(models.Model):
                 order.billing_retention_release_date = False
 
     def _compute_billing_retention_held(self):
+        today = fields.Date.context_today(self)
         for order in self:
             lines = order._billing_retention_lines()
+            due = lines.filtered(lambda line: line.date_maturity and line.date_maturity <= today)
             order.billing_retention_held = sum(lines.mapped("amount_residual"))
+            order.billing_retention_releasable = sum(due.mapped("amount_residual"))
+            dates = lines.filtered("date_maturity").mapped("date_maturity")
+            order.billing_retention_next_date = min(dates) if dates else False
 
     @api.constrains("billing_retention_rate")
     def _check_billing_retention_rate(self):

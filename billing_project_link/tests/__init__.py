@@ -12,6 +12,7 @@ from . import (
     test_situation_access,
     test_situation_affaires,
     test_situation_concurrency,
+    test_situation_first_week,
     test_situation_invoicing,
     test_situation_milestones_timesheets,
     test_situation_retention,

@@ -42,8 +42,12 @@ registry.category("web_tour.tours").add("billing_fr_compliance_tour", {
                 trigger: ".modal .modal-body:contains(Adresse du client):contains(SIREN du client)",
             },
             {
+                content: "the refusal offers to open the customer to fix",
+                trigger: ".modal .modal-footer .btn-primary:contains(Ouvrir la fiche du client)",
+            },
+            {
                 content: "close the error",
-                trigger: ".modal .modal-footer .btn-primary",
+                trigger: ".modal .modal-footer .btn-secondary",
                 run: "click",
             },
             {
