@@ -15,7 +15,7 @@ from . import (
     test_dunning_workers,
     test_french_screens,
     test_install,
-    test_security,
     test_notify_without_email,
+    test_security,
     test_tour,
 )

@@ -12,8 +12,8 @@ from . import (
     billing_fr_rate,
     billing_pa_status,
     ir_actions_report,
-    mail_thread,
     ir_ui_menu,
+    mail_thread,
     res_company,
     res_config_settings,
     res_lang,
@@ -26,14 +26,14 @@ from . import account_move_pa, billing_pa_flow, billing_pa_platform, res_partner
 
 # isort: split
 # e-reporting (flux 10, issue 20)
+# demo data of the e-invoicing screens (extends billing.pa.platform)
 from . import (
     account_move_ereport,
     billing_fr_ereport,
     billing_fr_ereport_line,
+    billing_pa_demo,
     billing_pa_flow_ereport,
     billing_pa_platform_ereport,
     res_company_ereport,
     res_config_settings_ereport,
 )
-# demo data of the e-invoicing screens (extends billing.pa.platform)
-from . import billing_pa_demo

@@ -191,12 +191,9 @@ class BillingPaPlatform(models.Model):
     def _billing_pa_menu_path(self):
         """Where the platforms are, as the menus say it in the user's language (e.g.
         Facturation > Configuration > Plateformes de facturation électronique)."""
-        menu = self.env.ref("billing_fr_compliance.billing_pa_platform_menu").sudo()
-        names = []
-        while menu:
-            names.insert(0, menu.name)
-            menu = menu.parent_id
-        return " > ".join(names)
+        return self.env["ir.ui.menu"]._billing_menu_path(
+            "billing_fr_compliance.billing_pa_platform_menu"
+        )
 
     @api.model
     def _billing_pa_for_company(self, company):
