@@ -8,14 +8,14 @@ import os
 from decimal import Decimal
 
 import pytest
-from conftest import ROOT, load_tool
+from conftest import load_tool, shared_data
 
 frr = load_tool("billing_fr_compliance", "frr")
 
 D = datetime.date
 NOW = datetime.datetime(2026, 12, 1, 9, 30, 0)
-SAMPLES_DIR = os.path.join(os.path.dirname(ROOT), "shared", "data", "odoo_l10n_fr_pdp_flux10")
-SAMPLES = sorted(glob.glob(os.path.join(SAMPLES_DIR, "*.xml")))
+SAMPLES_DIR = shared_data.shared_data(*shared_data.FLUX10_EXAMPLES)
+SAMPLES = sorted(glob.glob(os.path.join(SAMPLES_DIR, "*.xml"))) if SAMPLES_DIR else []
 
 SELLER = {"siren": "820419653", "vat": "FR32820419653", "country": "FR"}
 
@@ -294,8 +294,8 @@ def test_not_a_report():
 # ----------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not SAMPLES, reason=f"Odoo's sample flux 10 files absent ({SAMPLES_DIR})")
-@pytest.mark.parametrize("path", SAMPLES, ids=os.path.basename)
+@pytest.mark.skipif(not SAMPLES, reason=shared_data.missing(*shared_data.FLUX10_EXAMPLES))
+@pytest.mark.parametrize("path", SAMPLES, ids=[os.path.basename(p) for p in SAMPLES])
 def test_odoo_sample_files_validate(path):
     with open(path, "rb") as handle:
         assert frr.check(handle.read()) == []

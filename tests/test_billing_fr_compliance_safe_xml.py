@@ -7,7 +7,7 @@ import os
 import uuid
 
 import pytest
-from conftest import ROOT, load_tool
+from conftest import load_tool, shared_data
 from test_billing_fr_compliance_facturx import fr_b2b
 
 cdar = load_tool("billing_fr_compliance", "cdar")
@@ -15,13 +15,8 @@ facturx_check = load_tool("billing_fr_compliance", "facturx_check")
 facturx_data = load_tool("billing_fr_compliance", "facturx_data")
 safe_xml = load_tool("billing_fr_compliance", "safe_xml")
 
-CDAR_EXAMPLE = sorted(
-    glob.glob(
-        os.path.join(
-            ROOT, "billing_fr_compliance", "tests", "data", "cdar", "xp_z12_014_annexe_b_v1.2", "*"
-        )
-    )
-)[0]
+CDAR_DIR = shared_data.shared_data(*shared_data.CDAR_EXAMPLES)
+CDAR_EXAMPLE = sorted(glob.glob(os.path.join(CDAR_DIR, "*")))[0] if CDAR_DIR else None
 
 
 @pytest.fixture
@@ -51,6 +46,7 @@ def _all_text(value):
     return repr(value)
 
 
+@pytest.mark.skipif(not CDAR_EXAMPLE, reason=shared_data.missing(*shared_data.CDAR_EXAMPLES))
 def test_cdar_with_external_entity_is_refused(marker):
     path, secret = marker
     with open(CDAR_EXAMPLE, "rb") as example:
