@@ -149,7 +149,9 @@ class BillingDunningDso(models.Model):
                   FROM paid_move
                  GROUP BY 1, 2
             )
-            SELECT ROW_NUMBER() OVER (ORDER BY b.company_id, b.month) AS id,
+            -- the same id for a company's month whoever asks (unique across companies)
+            SELECT b.company_id::bigint * 1000000
+                   + EXTRACT(YEAR FROM b.month)::int * 12 + EXTRACT(MONTH FROM b.month)::int AS id,
                    b.month AS date, b.company_id, b.currency_id, b.receivable, b.sales,
                    d.dso, dl.delay AS payment_delay, COALESCE(dl.n, 0) AS paid_count
               FROM balance b

@@ -9,6 +9,7 @@ class BillingFrEreportLine(models.Model):
     _name = "billing.fr.ereport.line"
     _description = "E-reporting line"
     _order = "section, date, id"
+    _check_company_auto = True
 
     report_id = fields.Many2one(
         "billing.fr.ereport", string="E-report", required=True, ondelete="cascade", index=True
@@ -25,15 +26,23 @@ class BillingFrEreportLine(models.Model):
         ],
         required=True,
     )
-    move_id = fields.Many2one("account.move", string="Document", ondelete="set null", index=True)
-    move_line_id = fields.Many2one("account.move.line", string="Line", ondelete="set null")
+    move_id = fields.Many2one(
+        "account.move", string="Document", ondelete="set null", index=True, check_company=True
+    )
+    move_line_id = fields.Many2one(
+        "account.move.line", string="Line", ondelete="set null", check_company=True
+    )
     partial_id = fields.Many2one(
-        "account.partial.reconcile", string="Reconciliation", ondelete="set null"
+        "account.partial.reconcile",
+        string="Reconciliation",
+        ondelete="set null",
+        check_company=True,
     )
     undo_of_id = fields.Many2one(
         "billing.fr.ereport.line",
         string="Undoes",
         ondelete="set null",
+        check_company=True,
         help="The payment reported earlier that was taken off its invoice.",
     )
     partner_id = fields.Many2one(related="move_id.commercial_partner_id", string="Customer")

@@ -12,7 +12,11 @@ class BillingPaFlow(models.Model):
         selection_add=[("ereport", "E-reporting")], ondelete={"ereport": "cascade"}
     )
     ereport_id = fields.Many2one(
-        "billing.fr.ereport", string="E-report", ondelete="set null", index="btree_not_null"
+        "billing.fr.ereport",
+        string="E-report",
+        ondelete="set null",
+        index="btree_not_null",
+        check_company=True,
     )
 
     def write(self, vals):

@@ -151,6 +151,7 @@ class TestSecurity(BillingFrCommon):
                 # nothing listens: a call that should not happen fails at once
                 "flow_url": "http://127.0.0.1:9/secret-path-of-a",
                 "bearer_token": "token-of-a",
+                "state": "ok",
             }
         )
         cls.move = cls.env["account.move"].create(
@@ -161,6 +162,19 @@ class TestSecurity(BillingFrCommon):
             }
         )
         cls.move.action_post()
+        # an e-report of company A and its content
+        cls.ereport = cls.env["billing.fr.ereport"].create(
+            {
+                "company_id": cls.company.id,
+                "kind": "transactions",
+                "date_start": "2026-11-01",
+                "date_end": "2026-11-30",
+                "deadline": "2026-12-10",
+            }
+        )
+        cls.env["billing.fr.ereport.line"].create(
+            {"report_id": cls.ereport.id, "section": "left_out", "move_id": cls.move.id}
+        )
         # a file that is not the addon's: someone else's document
         cls.foreign = cls.env["ir.attachment"].create(
             {
@@ -276,7 +290,7 @@ class TestSecurity(BillingFrCommon):
 
     def test_foreign_file_of_a_flow_is_never_sent(self):
         flow = self._flow(attachment_id=self.foreign.id)
-        flow._billing_pa_send()
+        flow._billing_pa_send_one(flow.platform_id._billing_pa_client())
         self.assertEqual((flow.state, flow.error_code), ("error", "ATTACHMENT"))
         self.assertFalse(flow.platform_flow_id)
 
