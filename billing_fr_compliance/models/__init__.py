@@ -4,8 +4,13 @@ from . import (
     account_fiscal_position,
     account_move,
     account_move_cdar,
+    account_move_cdar_out,
+    account_move_facturx,
+    account_move_facturx_data,
+    account_move_gate,
     account_move_line,
     account_move_send,
+    account_move_snapshot,
     account_partial_reconcile,
     account_payment_term,
     account_tax,
@@ -18,11 +23,18 @@ from . import (
     res_config_settings,
     res_lang,
     res_partner,
+    res_partner_identity,
 )
 
 # isort: split
 # e-invoicing through a PA (paclient)
-from . import account_move_pa, billing_pa_flow, billing_pa_platform, res_partner_pa
+from . import (
+    account_move_pa,
+    billing_pa_flow,
+    billing_pa_flow_queue,
+    billing_pa_platform,
+    res_partner_pa,
+)
 
 # isort: split
 # e-reporting (flux 10, issue 20)

@@ -134,8 +134,8 @@ class AccountMove(models.Model):
             raise UserError("\n".join(problems))
 
     def _fr_facturx_party(self, partner):
-        # billing_fr_compliance (models/account_move.py): the buyer's electronic address
-        # found in the PA directory (BT-49)
+        # billing_fr_compliance (models/account_move_facturx_data.py): the buyer's
+        # electronic address found in the PA directory (BT-49)
         data = super()._fr_facturx_party(partner)
         if partner.billing_pa_address and data.get("siren"):
             data["einvoicing_address"] = partner.billing_pa_address

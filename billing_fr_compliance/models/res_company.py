@@ -108,7 +108,7 @@ class ResCompany(models.Model):
             "share_capital": self.fr_share_capital,
         }
 
-    # Factur-X (kept at the end: see the Factur-X section of models/account_move.py)
+    # Factur-X (kept at the end: see models/account_move_facturx.py)
     fr_facturx_enabled = fields.Boolean(
         string="Factur-X for All Customers",
         default=True,
