@@ -10,6 +10,7 @@ from conftest import ADDONS, ROOT
 SHARED = [
     "models/mail_thread.py",  # messages and activities that never block (posted by the bot)
     "models/res_lang.py",  # the demo's French
+    "tests/security_common.py",  # the helpers of each addon's tests/test_security.py
 ]
 
 
