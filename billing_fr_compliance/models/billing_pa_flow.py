@@ -10,6 +10,12 @@ from ..tools import afnor_client
 _logger = logging.getLogger(__name__)
 
 BACKOFF_MAX = 6 * 3600  # seconds
+# A claimed flow is left to the worker that claimed it for its worst case: each of its calls
+# (the trackingId look-up, then the POST) may wait the client's time-out, plus a margin. A
+# group of flows claimed together (their PDFs made at once) is leased for the sum.
+LEASE_MARGIN = 60  # seconds
+CALLS_PER_FLOW = 2
+CHUNK = 10  # flows claimed (and their PDFs made) together
 
 
 class BillingPaFlow(models.Model):
@@ -163,6 +169,11 @@ class BillingPaFlow(models.Model):
                         "next_attempt_date": flow._billing_pa_next_attempt(),
                     }
                 )
+
+    @api.model
+    def _billing_pa_lease(self, count):
+        """Seconds a worker keeps ``count`` flows it claimed: their worst case."""
+        return count * (CALLS_PER_FLOW * afnor_client.TIMEOUT + LEASE_MARGIN)
 
     def _billing_pa_next_attempt(self, retry_after=None):
         """When a flow that failed for a passing reason is tried again: after the platform's

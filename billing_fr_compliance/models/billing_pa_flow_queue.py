@@ -9,14 +9,7 @@ import psycopg2
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
-from ..tools import afnor_client
-
-# A claimed flow is left to the worker that claimed it for its worst case: each of its calls
-# (the trackingId look-up, then the POST) may wait the client's time-out, plus a margin. A
-# group of flows claimed together (their PDFs made at once) is leased for the sum.
-LEASE_MARGIN = 60  # seconds
-CALLS_PER_FLOW = 2
-CHUNK = 10  # flows claimed (and their PDFs made) together
+from .billing_pa_flow import CHUNK
 
 
 # one concern of billing.pa.flow per file (issue 23): the model, its fields and the
@@ -124,11 +117,6 @@ class BillingPaFlow(models.Model):
                     return self.browse()
                 self.env.cr.rollback()  # nothing is pending: the batch committed before
         return self.browse()
-
-    @api.model
-    def _billing_pa_lease(self, count):
-        """Seconds a worker keeps ``count`` flows it claimed: their worst case."""
-        return count * (CALLS_PER_FLOW * afnor_client.TIMEOUT + LEASE_MARGIN)
 
     @api.model
     def _billing_pa_claim(self, limit, ids=None):
