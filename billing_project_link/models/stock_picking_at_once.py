@@ -44,7 +44,8 @@ class StockPicking(models.Model):
         # reading the orders and customers through the ORM in the middle of the validation
         # (the customer's setting lives on the order's partner, which a warehouse user may not
         # read); the invoicing status is read only for those customers. Deliveries of other
-        # customers cost one query here, whatever their number.
+        # customers cost one query here, whatever their number, and none while no customer
+        # is invoiced "at once" (the default: manually).
         at_once = self._delivery_at_once_ids()
         if not at_once:
             return
@@ -83,8 +84,8 @@ class StockPicking(models.Model):
 
     def _delivery_at_once_ids(self):
         """Ids of these pickings whose sales order's customer (its commercial partner) is
-        invoiced "at once", in one query."""
-        if not self.ids:
+        invoiced "at once", in one query (none while no customer is invoiced "at once")."""
+        if not self.ids or not self.env["res.partner"]._delivery_any_at_once():
             return set()
         self.env["stock.picking"].flush_model(["sale_id"])
         self.env["sale.order"].flush_model(["partner_id"])
