@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import psycopg2
+
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
@@ -276,30 +278,66 @@ class BillingPaStatus(models.Model):
     @api.model
     def _billing_pa_enqueue_all_waiting(self, limit=1000, companies=None):
         """Queue the waiting statuses of the companies with a running platform (of
-        ``companies`` when given), at most ``limit``; the rows are locked (``FOR UPDATE SKIP
-        LOCKED``) so that two workers never queue the same status twice. Safe to rerun."""
+        ``companies`` when given), at most ``limit``. Safe under two workers and to rerun:
+        the rows are locked (``FOR UPDATE SKIP LOCKED``: those another worker holds are left
+        to it), then read again under the lock, and only those still waiting are queued. A
+        status another worker queued and committed since this transaction's snapshot cannot
+        be locked (REPEATABLE READ: SerializationFailure): it is left out, not queued twice,
+        and the transaction goes on (the statuses are then locked one by one)."""
         if "billing.pa.flow" not in self.env:
             return self.browse()
         self.env.flush_all()
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT s.id FROM billing_pa_status s
-                 WHERE s.direction = 'out' AND s.send_state = 'waiting'
-                   AND s.move_id IS NOT NULL AND s.attachment_id IS NOT NULL
-                   AND EXISTS (SELECT 1 FROM billing_pa_platform p
-                                WHERE p.company_id = s.company_id
-                                  AND p.active AND p.state = 'ok')
-                   %s
-                 ORDER BY s.id
-                 LIMIT %s
-                 FOR UPDATE OF s SKIP LOCKED
-                """,
-                SQL("AND s.company_id IN %s", tuple(companies.ids)) if companies else SQL(),
-                limit,
-            )
+        ids = self._billing_pa_lock_waiting(limit, companies)
+        if ids is None:
+            # one of them changed since our snapshot: lock what can still be locked, one by
+            # one (statuses handled by another worker meanwhile are skipped)
+            candidates = self.env.execute_query(self._billing_pa_waiting_query(limit, companies))
+            ids = []
+            for (status_id,) in candidates:
+                locked = self._billing_pa_lock_waiting(1, companies, status_id=status_id)
+                ids.extend(locked or [])
+        statuses = self.sudo().browse(ids)
+        # read again under the lock: what the cache held may predate another worker's commit
+        statuses.invalidate_recordset(["send_state"])
+        statuses = statuses.filtered(lambda s: s.send_state == "waiting")
+        return statuses._billing_pa_enqueue_waiting()
+
+    @api.model
+    def _billing_pa_waiting_query(self, limit, companies=None, status_id=None, lock=False):
+        return SQL(
+            """
+            SELECT s.id FROM billing_pa_status s
+             WHERE s.direction = 'out' AND s.send_state = 'waiting'
+               AND s.move_id IS NOT NULL AND s.attachment_id IS NOT NULL
+               AND EXISTS (SELECT 1 FROM billing_pa_platform p
+                            WHERE p.company_id = s.company_id
+                              AND p.active AND p.state = 'ok')
+               %s
+               %s
+             ORDER BY s.id
+             LIMIT %s
+             %s
+            """,
+            SQL("AND s.company_id IN %s", tuple(companies.ids)) if companies else SQL(),
+            SQL("AND s.id = %s", status_id) if status_id else SQL(),
+            limit,
+            SQL("FOR UPDATE OF s SKIP LOCKED") if lock else SQL(),
         )
-        return self.sudo().browse([row[0] for row in rows])._billing_pa_enqueue_waiting()
+
+    @api.model
+    def _billing_pa_lock_waiting(self, limit, companies=None, status_id=None):
+        """Ids of the waiting statuses locked for this transaction (those locked by another
+        worker skipped), or None when one of them was changed by a transaction committed
+        since our snapshot (nothing locked then)."""
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    self._billing_pa_waiting_query(limit, companies, status_id, lock=True),
+                    log_exceptions=False,
+                )
+                return [row[0] for row in self.env.cr.fetchall()]
+        except psycopg2.errors.SerializationFailure:
+            return None
 
     @api.model
     def _billing_pa_key(self, status_data, xml_sha):

@@ -13,4 +13,7 @@ from . import (
     sale_order,
     sale_order_line,
     stock_picking,
+    stock_picking_at_once,
+    stock_picking_invoice,
+    stock_picking_periodic,
 )

@@ -210,6 +210,32 @@ class TestDeliveryInvoice(DeliveryInvoicingCase):
             returned.delivery_invoice_id.reversed_entry_id, picking.delivery_invoice_id
         )
 
+    def test_first_at_once_customer_after_manual_ones(self):
+        """While no customer is invoiced "at once", validations remember it (they ask the
+        database nothing more than Odoo does); the first one set so, by a change or a new
+        customer, is invoiced on its next validation."""
+        Partner = self.env["res.partner"].with_context(active_test=False)
+        Partner.search([("delivery_invoice_frequency", "=", "at_once")]).write(
+            {"delivery_invoice_frequency": "manual"}
+        )
+        self.env.registry.clear_cache()
+        manual = self._deliver(self._order([(self.good, 5)]))
+        self.assertEqual(manual.delivery_invoice_status, "to_invoice")
+        self.assertFalse(Partner._delivery_any_at_once())
+        self.customer.delivery_invoice_frequency = "at_once"
+        picking = self._deliver(self._order([(self.good, 5)]))
+        self.assertEqual(picking.delivery_invoice_status, "invoiced")
+        self.assertEqual(manual.delivery_invoice_status, "to_invoice")
+        # a new customer created "at once" while nobody else is
+        self.customer.delivery_invoice_frequency = "manual"
+        self.env.registry.clear_cache()
+        self.assertFalse(Partner._delivery_any_at_once())
+        newcomer = Partner.create(
+            {"name": "Client immédiat", "delivery_invoice_frequency": "at_once"}
+        )
+        picking = self._deliver(self._order([(self.good, 5)], partner=newcomer))
+        self.assertEqual(picking.delivery_invoice_status, "invoiced")
+
     def test_stock_user_cannot_invoice(self):
         order = self._order([(self.good, 5)])
         picking = self._deliver(order)

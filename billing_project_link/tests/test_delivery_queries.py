@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.tests import tagged
 
-from ..models.stock_picking import StockPicking
+from ..models.stock_picking_at_once import StockPicking
 from .delivery_common import DeliveryInvoicingCase
 
 

@@ -25,7 +25,12 @@ flips every chunk), so that a change of load on the shared machine weighs on bot
    Factur-X (built, validated by XSD and schematrons, embedded).
 
 It prints each job's time per database and the ratio addons / Odoo (goals: <= 1.10 for
-posting and validating, <= 1.5 for Send & Print). wkhtmltopdf fetches the report assets over
+posting and validating, <= 1.5 for Send & Print), then each job's CPU time of this process
+(Python, less sensitive to the machine's load than the wall clock; PostgreSQL's work is not in
+it) and its queries per record on each side. ``--jobs`` runs only some jobs (e.g.
+``--jobs validate``); ``--profile DIR`` runs them under cProfile and writes one
+``<job>-<side>.prof`` per job and side (slower: for ``tests/bench/profile_diff.py``, not for
+the ratios). wkhtmltopdf fetches the report assets over
 HTTP: the script serves them on a free port, 127.0.0.1 for one database, 127.0.0.2 for the
 other.
 
@@ -34,6 +39,7 @@ other.
 """
 
 import argparse
+import cProfile
 import os
 import socket
 import subprocess
@@ -101,6 +107,9 @@ class Side:
 
         self.env = odoo.api.Environment(self.cr, odoo.SUPERUSER_ID, {})
         self.times = {}
+        self.cpu = {}
+        self.queries = {}
+        self.profiles = {}  # job -> cProfile.Profile, when profiling
 
     def setup(self, port):
         env = self.env
@@ -246,20 +255,29 @@ class Side:
             )
             wizard.action_send_and_print()
 
-    def timed(self, job, records):
+    def timed(self, job, records, profile=False):
         self.env.invalidate_all()
+        profiler = self.profiles.setdefault(job, cProfile.Profile()) if profile else None
+        queries = self.cr.sql_log_count
+        cpu = time.process_time()
         started = time.perf_counter()
+        if profiler:
+            profiler.enable()
         getattr(self, job)(records)
         self.env.flush_all()
+        if profiler:
+            profiler.disable()
         self.times[job] = self.times.get(job, 0.0) + time.perf_counter() - started
+        self.cpu[job] = self.cpu.get(job, 0.0) + time.process_time() - cpu
+        self.queries[job] = self.queries.get(job, 0) + self.cr.sql_log_count - queries
 
 
-def alternate(sides, job, records_by_side, chunk):
+def alternate(sides, job, records_by_side, chunk, profile=False):
     count = len(records_by_side[sides[0].name])
     for index, start in enumerate(range(0, count, chunk)):
         order = sides if index % 2 == 0 else sides[::-1]
         for side in order:
-            side.timed(job, records_by_side[side.name][start : start + chunk])
+            side.timed(job, records_by_side[side.name][start : start + chunk], profile=profile)
 
 
 def main():
@@ -272,7 +290,13 @@ def main():
     parser.add_argument("--send", type=int, default=100)
     parser.add_argument("--chunk", type=int, default=50, help="posting and validating chunks")
     parser.add_argument("--send-chunk", type=int, default=10)
+    parser.add_argument(
+        "--jobs", default="post,validate,send", help="jobs to run, among post,validate,send"
+    )
+    parser.add_argument("--profile", metavar="DIR", help="run the jobs under cProfile")
     args = parser.parse_args()
+    jobs = set(args.jobs.split(","))
+    profile = bool(args.profile)
 
     import odoo
     from odoo import http
@@ -325,34 +349,60 @@ def main():
             side.setup(port)
         # warm-up on each side, not counted: sequences, caches, wkhtmltopdf, schematrons
         for side in sides:
-            moves = side.draft_invoices(2)
-            side.post(moves)
-            side.validate(side.deliveries(1))
-            side.send(moves[:1])
+            if jobs & {"post", "send"}:
+                moves = side.draft_invoices(2)
+                side.post(moves)
+            if "validate" in jobs:
+                side.validate(side.deliveries(1))
+            if "send" in jobs:
+                side.send(moves[:1])
 
-        drafts = {side.name: side.draft_invoices(args.invoices) for side in sides}
-        alternate(sides, "post", drafts, args.chunk)
-        pickings = {side.name: side.deliveries(args.deliveries) for side in sides}
-        alternate(sides, "validate", pickings, args.chunk)
+        invoices = args.invoices if jobs & {"post", "send"} else 0
+        drafts = {side.name: side.draft_invoices(invoices) for side in sides}
+        if "post" in jobs:
+            alternate(sides, "post", drafts, args.chunk, profile)
+        elif "send" in jobs:
+            for side in sides:  # posted, not timed: only what is sent matters
+                side.post(drafts[side.name])
+        deliveries = args.deliveries if "validate" in jobs else 0
+        pickings = {side.name: side.deliveries(deliveries) for side in sides}
+        if "validate" in jobs:
+            alternate(sides, "validate", pickings, args.chunk, profile)
         to_send = {side.name: drafts[side.name][: args.send] for side in sides}
-        alternate(sides, "send", to_send, args.send_chunk)
+        if "send" in jobs:
+            alternate(sides, "send", to_send, args.send_chunk, profile)
 
         odoo_side, addons_side = sides
         posted = {s.name: sum(m.state == "posted" for m in drafts[s.name]) for s in sides}
         done = {s.name: sum(p.state == "done" for p in pickings[s.name]) for s in sides}
         sent = {s.name: sum(bool(m.is_move_sent) for m in to_send[s.name]) for s in sides}
         print("posted %s, deliveries done %s, sent %s" % (posted, done, sent))
-        if "fr_facturx_state" in addons_side.env["account.move"]._fields:
+        if "delivery_invoice_status" in addons_side.env["stock.picking"]._fields:
+            statuses = pickings["addons"].mapped("delivery_invoice_status")
+            print(
+                "addons: deliveries To Invoice %d of %d, invoices made from them %d"
+                % (
+                    statuses.count("to_invoice"),
+                    len(statuses),
+                    len(pickings["addons"].delivery_invoice_id),
+                )
+            )
+        if "send" in jobs and "fr_facturx_state" in addons_side.env["account.move"]._fields:
             valid = sum(m.fr_facturx_state == "valid" for m in to_send["addons"])
             print(
                 "addons: Factur-X valid on %d of %d sent invoices" % (valid, len(to_send["addons"]))
             )
         print("%-28s %10s %10s %8s %s" % ("job", "Odoo", "+ addons", "ratio", "goal"))
-        for job, label, count, goal in (
-            ("post", "post %d invoices" % args.invoices, args.invoices, 1.10),
-            ("validate", "validate %d deliveries" % args.deliveries, args.deliveries, 1.10),
-            ("send", "Send & Print %d invoices" % args.send, args.send, 1.5),
-        ):
+        rows = [
+            (job, label, count, goal)
+            for job, label, count, goal in (
+                ("post", "post %d invoices" % args.invoices, args.invoices, 1.10),
+                ("validate", "validate %d deliveries" % args.deliveries, args.deliveries, 1.10),
+                ("send", "Send & Print %d invoices" % args.send, args.send, 1.5),
+            )
+            if job in jobs
+        ]
+        for job, label, count, goal in rows:
             base, ours = odoo_side.times[job], addons_side.times[job]
             ratio = ours / base
             print(
@@ -368,6 +418,29 @@ def main():
                     1000 * ours / count,
                 )
             )
+        print("%-28s %10s %10s %8s %s" % ("CPU (this process)", "Odoo", "+ addons", "ratio", ""))
+        for job, label, count, __ in rows:
+            base, ours = odoo_side.cpu[job], addons_side.cpu[job]
+            print(
+                "%-28s %9.2fs %9.2fs %8.3f (%.1f vs %.1f ms each; queries each %.1f vs %.1f)"
+                % (
+                    label,
+                    base,
+                    ours,
+                    ours / base,
+                    1000 * base / count,
+                    1000 * ours / count,
+                    odoo_side.queries[job] / count,
+                    addons_side.queries[job] / count,
+                )
+            )
+        if profile:
+            os.makedirs(args.profile, exist_ok=True)
+            for side in sides:
+                for job, profiler in side.profiles.items():
+                    path = os.path.join(args.profile, "%s-%s.prof" % (job, side.name))
+                    profiler.dump_stats(path)
+                    print("profile written: %s" % path)
     finally:
         for side in sides:
             side.cr.rollback()
