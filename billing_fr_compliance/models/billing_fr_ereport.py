@@ -238,7 +238,7 @@ class BillingFrEreport(models.Model):
         self.write(
             {
                 "reconciliation": reconciliation,
-                "prepared_date": fields.Datetime.now(),
+                "prepared_date": self.env.cr.now(),  # the clock of the moves' write_date
                 "file": False,
                 "file_name": False,
                 "tolerated": False,
@@ -266,7 +266,7 @@ class BillingFrEreport(models.Model):
             if platform and platform.billing_ereport_reporter == "platform":
                 continue
             self.with_company(company)._billing_ereport_create_due(company, today)
-            reports = self.search([("company_id", "=", company.id)])
+            reports = self._billing_ereport_to_check(company, today)
             for report in reports:
                 try:
                     with self.env.cr.savepoint():
@@ -288,6 +288,36 @@ class BillingFrEreport(models.Model):
                 except Exception as error:  # recorded on the report, the others go on
                     _logger.info("e-report %s: %s", report.id, error)
                     report.problems = str(error)
+
+    @api.model
+    def _billing_ereport_to_check(self, company, today):
+        """The reports of ``company`` the daily run looks at, read in one query: those to
+        prepare or send, and the sent ones whose deadline is within the company's check
+        window (``billing_ereport_check_days``) and whose period may have changed: for a
+        sales report, a sale of its period written after it was prepared (a late invoice, a
+        cancelled one); a payments report is compared in full (a payment taken off leaves
+        no trace on its period's records). Older periods are corrected by hand (Correct)."""
+        since = today - timedelta(days=company.billing_ereport_check_days)
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT r.id FROM billing_fr_ereport r
+                 WHERE r.company_id = %(company)s
+                   AND (r.state IN ('to_prepare', 'ready')
+                        OR (r.state IN ('sent', 'accepted') AND r.deadline >= %(since)s
+                            AND (r.kind = 'payments' OR EXISTS (
+                                SELECT 1 FROM account_move m
+                                 WHERE m.company_id = r.company_id
+                                   AND m.move_type IN ('out_invoice', 'out_refund')
+                                   AND m.invoice_date BETWEEN r.date_start AND r.date_end
+                                   AND m.write_date >= r.prepared_date))))
+                 ORDER BY r.date_start, r.kind, r.id
+                """,
+                company=company.id,
+                since=since,
+            )
+        )
+        return self.browse([row[0] for row in rows])
 
     def _billing_ereport_create_due(self, company, today):
         start = company.billing_ereport_start_date

@@ -134,9 +134,21 @@ class BillingFrEreport(models.Model):
                 problems.append(
                     _(
                         "Credit note %(move)s does not say which invoice it corrects (rule "
-                        "G1.32): it cannot be e-reported. Fill in the invoice it reverses.",
+                        "G1.32): it cannot be e-reported. Set the invoice it corrects on its "
+                        "line of the Left Out tab (Corrected Invoice), then prepare again.",
                         move=move["name"],
                     )
+                )
+                # on the report, where the user sets it (billing.fr.ereport.line)
+                vals.append(
+                    {
+                        "report_id": self.id,
+                        "section": "left_out",
+                        "move_id": move["id"],
+                        "date": move["date"],
+                        "base": -sum(line["balance"] for line in move["lines"]),
+                        "reason": "no_origin",
+                    }
                 )
                 continue
             if move["foreign_currency"] and not move["currency_rate"]:

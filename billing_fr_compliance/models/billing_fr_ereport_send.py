@@ -2,9 +2,14 @@
 # pylint: disable=consider-merging-classes-inherited
 # (billing.fr.ereport in files of one concern each: see billing_fr_ereport.py)
 import base64
+import logging
 
-from odoo import _, models
+from odoo import _, api, models
 from odoo.exceptions import UserError
+
+from ..tools import afnor_client
+
+_logger = logging.getLogger(__name__)
 
 
 class BillingFrEreport(models.Model):
@@ -70,14 +75,91 @@ class BillingFrEreport(models.Model):
                 )
 
     def _billing_ereport_platform_status(self, accepted, message=None):
-        """A lifecycle answer of the platform about this report."""
+        """The platform's answer about this report's file (its acknowledgement, XP Z12-013
+        ``Flow.acknowledgement``): accepted, the report is *Accepted* (and the report an
+        RE replaces is *Corrected*); refused, the report is *Rejected* with the reasons in
+        words and its flow is put in error, so that it never counts as sent and the report
+        can be prepared again and sent in a new flow."""
         for report in self:
-            report.write(
-                {
-                    "state": "accepted" if accepted else "rejected",
-                    "platform_message": message or False,
-                }
+            if accepted:
+                report.write({"state": "accepted", "platform_message": message or False})
+                if report.corrected_id:
+                    report.corrected_id.state = "corrected"
+                body = _("The platform accepted this e-reporting file.")
+            else:
+                message = message or _("The platform refused the file without giving a reason.")
+                flow = report.flow_ids.filtered(lambda f: f.state == "sent").sorted("id")[-1:]
+                flow.sudo().write(
+                    {"state": "error", "error_code": "REFUSED", "error_message": message}
+                )
+                report.write({"state": "rejected", "platform_message": message})
+                if report.corrected_id.state == "corrected":
+                    # the correction was refused: the report it was to replace still holds
+                    report.corrected_id.state = "sent"
+                body = _(
+                    "The platform refused this e-reporting file: %(reasons)s. Fix what it "
+                    "says, prepare the report again and send it.",
+                    reasons=message,
+                )
+            report._billing_message_post(body=body, subtype_xmlid="mail.mt_note")
+
+    @api.model
+    def _billing_ereport_poll_answers(self, platform, client, limit=100):
+        """Ask ``platform`` (its ``client``) for its answer on each e-reporting file it took
+        and has not answered yet (``GET /v1/flows/{flowId}``, the flow's acknowledgement):
+        *Ok* accepts the report, *Error* rejects it with the platform's reasons, *Pending*
+        waits for the next poll. Returns the number of reports answered. An authentication
+        failure is raised (the poll stops the platform); another failure leaves the flow
+        for the next poll."""
+        flows = (
+            self.env["billing.pa.flow"]
+            .sudo()
+            .search(
+                [
+                    ("platform_id", "=", platform.id),
+                    ("flow_type", "=", "ereport"),
+                    ("state", "=", "sent"),
+                    ("platform_flow_id", "!=", False),
+                    ("ereport_id.state", "=", "sent"),
+                ],
+                order="id",
+                limit=limit,
             )
+        )
+        answered = 0
+        for flow in flows:
+            try:
+                answer = client.get_flow(flow.platform_flow_id)
+            except afnor_client.AfnorAuthError:
+                raise
+            except afnor_client.AfnorError as error:
+                _logger.info("e-report flow %s: no answer (%s)", flow.platform_flow_id, error)
+                continue
+            status = ((answer or {}).get("acknowledgement") or {}).get("status")
+            if status not in ("Ok", "Error"):
+                continue  # Pending: the platform has not integrated it yet
+            reasons = self._billing_ereport_reasons(answer)
+            flow.ereport_id._billing_ereport_platform_status(status == "Ok", reasons)
+            answered += 1
+        return answered
+
+    @api.model
+    def _billing_ereport_reasons(self, answer):
+        """The acknowledgement's details in words, one a line: the platform's message, its
+        code and the item it is about (warnings of an accepted file too)."""
+        details = ((answer or {}).get("acknowledgement") or {}).get("details") or ()
+        return "\n".join(
+            self.env._(
+                "%(level)s: %(message)s (code %(code)s, on %(item)s)",
+                level=self.env._("Error")
+                if detail.get("level") == "Error"
+                else self.env._("Warning"),
+                message=detail.get("reasonMessage") or "",
+                code=detail.get("reasonCode") or "",
+                item=detail.get("item") or "",
+            )
+            for detail in details
+        )
 
     # ------------------------------------------------------------------ corrections
     def _billing_ereport_rectificative(self):
