@@ -163,9 +163,19 @@ class BillingFrEreport(models.Model):
 
     # ------------------------------------------------------------------ corrections
     def _billing_ereport_rectificative(self):
-        """RE: the full content of the period again, replacing the report sent (as Odoo's
-        public sample FFE1025A_..294 does against ..292: same period, every item repeated
-        with the corrected amounts). Never "CO", which rule G8.01 rejects."""
+        """RE: the full content of the period again, replacing the report sent. Never "CO",
+        which rule G8.01 of the PPF schematron (v1.0, v1.1) rejects: TT-4 is IN or RE.
+
+        Whether an RE replaces the period or carries the differences, the sources read
+        (December 2026) say "replaces": Odoo's public PPF sample FFE1025A_..294 (TypeCode
+        RE) repeats the whole period of ..292 with the corrected amounts (odoo/odoo
+        addons/l10n_fr_pdp/tests/data, LGPL); the platform Pagero names the same
+        transmission REPLACE_PERIOD (pagero/puf-billing PR #192, "the canonical
+        transmission type", beside its own ADD/EDIT operations); the XSD's TT-4 says only
+        "Type de transmission" and TT-5 (the report corrected) is for exchanges between a
+        user and its platform (pyfrctc's note), so the period identifies what is
+        replaced. The DGFiP's external specifications (annexe on e-reporting) were not
+        found in the public sources we could read: see docs/billing_fr_compliance.md."""
         self.ensure_one()
         existing = self.search(
             [
