@@ -319,6 +319,44 @@ class BillingFrEreport(models.Model):
         )
         return self.browse([row[0] for row in rows])
 
+    @api.model
+    def _billing_ereport_demo_data(self, platform):
+        """Demo: the sales and payments reports of the period that holds the demo sale to a
+        private customer, prepared (the demo company reports in the quarterly regime: one
+        month a report, through the demo platform). Run again, it adds nothing."""
+        b2c = self.env.ref("billing_fr_compliance.invoice_demo_b2c", raise_if_not_found=False)
+        if not b2c or b2c.state != "posted":
+            return self.browse()
+        company = b2c.company_id
+        if not platform.billing_ereport_matricule:
+            platform.billing_ereport_matricule = "0042"
+        if not company.billing_ereport_regime:
+            company.billing_ereport_regime = "quarterly"
+        reports = self.browse()
+        for kind in frr.KINDS:
+            for start, end, deadline in company._billing_ereport_periods(
+                kind, b2c.invoice_date, b2c.invoice_date
+            ):
+                domain = [
+                    ("company_id", "=", company.id),
+                    ("kind", "=", kind),
+                    ("date_start", "=", start),
+                    ("type_code", "=", "IN"),
+                ]
+                report = self.search(domain, limit=1) or self.create(
+                    {
+                        "company_id": company.id,
+                        "kind": kind,
+                        "date_start": start,
+                        "date_end": end,
+                        "deadline": deadline,
+                    }
+                )
+                if report.state == "to_prepare":
+                    report._billing_ereport_prepare()
+                reports |= report
+        return reports
+
     def _billing_ereport_create_due(self, company, today):
         start = company.billing_ereport_start_date
         if not start or start >= today:

@@ -6,6 +6,7 @@ reports (us or the platform)."""
 
 import base64
 from datetime import date
+from urllib.parse import quote
 
 from freezegun import freeze_time
 
@@ -355,7 +356,7 @@ class TestEreport(BillingPaCase):
     def test_platform_accepts_the_report(self):
         report = self._sent_report()
         flow = report.flow_ids
-        asked = ("GET", "/v1/flows/%s" % flow.platform_flow_id)
+        asked = ("GET", "/v1/flows/%s" % quote(flow.platform_flow_id, safe=""))
         # not integrated yet: it stays sent, asked again at the next poll
         self.assertIn(asked, self._poll("none", "ack-pending"))
         self.assertEqual(report.state, "sent")
