@@ -148,18 +148,22 @@ class BillingFrEreport(models.Model):
         """The acknowledgement's details in words, one a line: the platform's message, its
         code and the item it is about (warnings of an accepted file too)."""
         details = ((answer or {}).get("acknowledgement") or {}).get("details") or ()
-        return "\n".join(
-            self.env._(
-                "%(level)s: %(message)s (code %(code)s, on %(item)s)",
-                level=self.env._("Error")
-                if detail.get("level") == "Error"
-                else self.env._("Warning"),
-                message=detail.get("reasonMessage") or "",
-                code=detail.get("reasonCode") or "",
-                item=detail.get("item") or "",
-            )
-            for detail in details
-        )
+        lines = []
+        for detail in details:
+            values = {
+                "message": detail.get("reasonMessage") or "",
+                "code": detail.get("reasonCode") or "",
+                "item": detail.get("item") or "",
+            }
+            if detail.get("level") == "Warning":
+                lines.append(
+                    self.env._("Warning: %(message)s (code %(code)s, on %(item)s)", **values)
+                )
+            else:
+                lines.append(
+                    self.env._("Error: %(message)s (code %(code)s, on %(item)s)", **values)
+                )
+        return "\n".join(lines)
 
     # ------------------------------------------------------------------ corrections
     def _billing_ereport_rectificative(self):
