@@ -50,7 +50,9 @@ class BillingFrEreport(models.Model):
             "end": self.date_end,
         }
         if self.kind == "transactions":
-            lines = self.line_ids.filtered(lambda line: line.section == "10.1")
+            # the few sales to foreign businesses through the ORM; the tens of thousands of
+            # lines of a month are never loaded as records (summed in SQL below)
+            lines = self._billing_ereport_section_lines("10.1")
             data["invoices"] = [
                 self._billing_ereport_invoice_data(
                     move, lines.filtered(lambda line, m=move: line.move_id == m)
@@ -91,33 +93,46 @@ class BillingFrEreport(models.Model):
                 for (day, category), subtotals in sorted(per_day.items())
             ]
         else:
-            lines = self.line_ids.filtered(lambda line: line.section != "left_out")
-            invoices = defaultdict(lambda: defaultdict(Decimal))
-            days = defaultdict(lambda: defaultdict(Decimal))
-            for line in lines:
-                if line.section == "10.2":
-                    invoices[(line.move_id, line.date)][line.rate] += Decimal(str(line.amount))
-                else:
-                    days[line.date][line.rate] += Decimal(str(line.amount))
-            data["invoices"] = [
-                {
-                    "number": move.name,
-                    "date": move.invoice_date,
-                    "payment_date": day,
-                    "subtotals": [{"rate": r, "amount": a} for r, a in sorted(rates.items())],
-                }
-                for (move, day), rates in sorted(
-                    invoices.items(), key=lambda i: (i[0][1], i[0][0].id)
+            # 10.2 per invoice and payment day, 10.4 per day, summed in SQL (a month of a
+            # shop's payments is thousands of lines: never loaded as records)
+            invoices = defaultdict(list)
+            for move_id, name, invoice_date, day, rate, amount in self.env.execute_query(
+                SQL(
+                    "SELECT l.move_id, m.name, m.invoice_date, l.date, l.rate, SUM(l.amount) "
+                    "FROM billing_fr_ereport_line l JOIN account_move m ON m.id = l.move_id "
+                    "WHERE l.report_id = %s AND l.section = '10.2' "
+                    "GROUP BY l.move_id, m.name, m.invoice_date, l.date, l.rate "
+                    "ORDER BY l.date, l.move_id, l.rate",
+                    self.id,
                 )
+            ):
+                invoices[(day, move_id, name, invoice_date)].append(
+                    {"rate": rate, "amount": Decimal(str(amount))}
+                )
+            data["invoices"] = [
+                {"number": name, "date": invoice_date, "payment_date": day, "subtotals": subtotals}
+                for (day, __, name, invoice_date), subtotals in invoices.items()
             ]
+            days = defaultdict(list)
+            for day, rate, amount in self.env.execute_query(
+                SQL(
+                    "SELECT date, rate, SUM(amount) FROM billing_fr_ereport_line "
+                    "WHERE report_id = %s AND section = '10.4' "
+                    "GROUP BY date, rate ORDER BY date, rate",
+                    self.id,
+                )
+            ):
+                days[day].append({"rate": rate, "amount": Decimal(str(amount))})
             data["transactions"] = [
-                {
-                    "date": day,
-                    "subtotals": [{"rate": r, "amount": a} for r, a in sorted(rates.items())],
-                }
-                for day, rates in sorted(days.items())
+                {"date": day, "subtotals": subtotals} for day, subtotals in days.items()
             ]
         return data
+
+    def _billing_ereport_section_lines(self, section):
+        """This report's lines of ``section``, searched (not the whole ``line_ids``)."""
+        return self.env["billing.fr.ereport.line"].search(
+            [("report_id", "=", self.id), ("section", "=", section)], order="id"
+        )
 
     def _billing_ereport_invoice_data(self, move, lines):
         company = self.company_id
@@ -169,7 +184,7 @@ class BillingFrEreport(models.Model):
                     platform=platform.name,
                 )
             ]
-        for move in self.line_ids.filtered(lambda line: line.section == "10.1").move_id:
+        for move in self._billing_ereport_section_lines("10.1").move_id:
             partner = move.commercial_partner_id
             if not (partner.vat or partner.company_registry):
                 return [
