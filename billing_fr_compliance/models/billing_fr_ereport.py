@@ -353,7 +353,11 @@ class BillingFrEreport(models.Model):
                     }
                 )
                 if report.state == "to_prepare":
-                    report._billing_ereport_prepare()
+                    try:
+                        with self.env.cr.savepoint():
+                            report._billing_ereport_prepare()
+                    except Exception as error:  # demo data never stops an install
+                        _logger.info("demo e-report %s not prepared: %s", report.id, error)
                 reports |= report
         return reports
 

@@ -50,7 +50,13 @@ def main():
         default=200,
         help="invoices created and posted through Odoo; the others are SQL clones",
     )
+    parser.add_argument("--paid", type=int, help="invoices paid (default: N/4)")
+    parser.add_argument(
+        "--profile", action="store_true", help="print where preparing the sales report spends"
+    )
     args = parser.parse_args()
+    if args.paid is None:
+        args.paid = args.count // 4
 
     import odoo
     from odoo import Command, api
@@ -184,7 +190,7 @@ def main():
         # 10.4 reads; one payment per invoice through the wizard would take Odoo about 0.5 s
         # each on this machine (40 minutes for 5,000), measuring Odoo rather than the report
         start = time.perf_counter()
-        paid = moves[: args.count // 4]
+        paid = moves[: args.paid]
         days_paid = {}
         for n, move in enumerate(paid):
             days_paid.setdefault(1 + n % 30, []).append(move.id)
@@ -209,14 +215,23 @@ def main():
         }
         sales = Report.create(dict(period, kind="transactions"))
         payments = Report.create(dict(period, kind="payments"))
+        if args.profile:
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            profiler.enable()
         __, sales_time, sales_queries = measure(sales.action_prepare)
+        if args.profile:
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
         __, pay_time, pay_queries = measure(payments.action_prepare)
         assert sales.state == "ready", sales.problems
         assert payments.state == "ready", payments.problems
         count = len(moves)
         post_each = post_time / posted
         print(f"load: {os.getloadavg()[0]:.1f} {os.getloadavg()[1]:.1f} {os.getloadavg()[2]:.1f}")
-        print(f"B2C invoices: {count}, lines: {3 * count}, payments: {count // 4}")
+        print(f"B2C invoices: {count}, lines: {3 * count}, invoices paid: {len(paid)}")
         print(
             f"Odoo posting (reference, {posted} invoices through Odoo): "
             f"{post_each * 1000:.1f} ms and {post_queries / posted:.1f} queries per invoice, "
