@@ -296,7 +296,10 @@ class BillingFrEreport(models.Model):
         window (``billing_ereport_check_days``) and whose period may have changed: for a
         sales report, a sale of its period written after it was prepared (a late invoice, a
         cancelled one); a payments report is compared in full (a payment taken off leaves
-        no trace on its period's records). Older periods are corrected by hand (Correct)."""
+        no trace on its period's records). Older periods are corrected by hand (Correct).
+        A move's write_date is its transaction's start: one committed after the preparation
+        began, unseen by it, may be written earlier than the report was prepared; the hour
+        of margin takes such moves in (the full comparison then decides)."""
         since = today - timedelta(days=company.billing_ereport_check_days)
         rows = self.env.execute_query(
             SQL(
@@ -310,7 +313,7 @@ class BillingFrEreport(models.Model):
                                  WHERE m.company_id = r.company_id
                                    AND m.move_type IN ('out_invoice', 'out_refund')
                                    AND m.invoice_date BETWEEN r.date_start AND r.date_end
-                                   AND m.write_date >= r.prepared_date))))
+                                   AND m.write_date >= r.prepared_date - INTERVAL '1 hour'))))
                  ORDER BY r.date_start, r.kind, r.id
                 """,
                 company=company.id,
