@@ -49,3 +49,7 @@ from . import (
     res_company_ereport,
     res_config_settings_ereport,
 )
+
+# isort: split
+# billing.fr.ereport, one concern a file (after the record's own file)
+from . import billing_fr_ereport_collect, billing_fr_ereport_file, billing_fr_ereport_send

@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 
 class BillingFrEreportLine(models.Model):
@@ -65,5 +66,56 @@ class BillingFrEreportLine(models.Model):
             ("domestic_b2b", "French business: sent as an e-invoice"),
             ("out_of_scope", "Out of the scope of French VAT"),
             ("platform", "The platform reports it"),
+            ("no_origin", "Credit note without the invoice it corrects"),
         ],
     )
+    origin_invoice_id = fields.Many2one(
+        "account.move",
+        string="Corrected Invoice",
+        compute="_compute_origin_invoice_id",
+        inverse="_inverse_origin_invoice_id",
+        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
+        "('commercial_partner_id', '=', partner_id), ('company_id', '=', company_id)]",
+        help="A credit note must name the invoice it corrects to be e-reported (rule G1.32): "
+        "set it here (a posted invoice of the same customer), then prepare the report again.",
+    )
+
+    @api.depends("reason", "move_id.reversed_entry_id")
+    def _compute_origin_invoice_id(self):
+        for line in self:
+            line.origin_invoice_id = line.reason == "no_origin" and line.move_id.reversed_entry_id
+
+    def _inverse_origin_invoice_id(self):
+        """Record on the credit note the invoice it corrects, once checked: a posted invoice
+        of the same customer and company, issued no later than the credit note."""
+        for line in self.filtered(lambda line: line.reason == "no_origin"):
+            invoice, credit_note = line.origin_invoice_id, line.move_id
+            if not invoice or invoice == credit_note.reversed_entry_id:
+                continue
+            if (
+                invoice.move_type != "out_invoice"
+                or invoice.state != "posted"
+                or invoice.company_id != credit_note.company_id
+                or invoice.commercial_partner_id != credit_note.commercial_partner_id
+                or (invoice.invoice_date or credit_note.invoice_date) > credit_note.invoice_date
+            ):
+                raise UserError(
+                    _(
+                        "%(invoice)s cannot be the invoice that credit note %(credit_note)s "
+                        "corrects (field Corrected Invoice): choose a posted invoice of the "
+                        "same customer (%(customer)s) and company, issued no later than the "
+                        "credit note.",
+                        invoice=invoice.display_name,
+                        credit_note=credit_note.display_name,
+                        customer=credit_note.commercial_partner_id.display_name,
+                    )
+                )
+            credit_note.write({"reversed_entry_id": invoice.id})
+            credit_note._billing_message_post(
+                body=_(
+                    "Recorded as correcting %(invoice)s, from the e-report %(report)s.",
+                    invoice=invoice.display_name,
+                    report=line.report_id.display_name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )

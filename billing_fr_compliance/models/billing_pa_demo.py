@@ -139,6 +139,7 @@ class BillingPaPlatform(models.Model):
             ]
         for move, code, days, hour, values in statuses:
             platform._billing_pa_demo_record(move, code, days, hour, **values)
+        env["billing.fr.ereport"]._billing_ereport_demo_data(platform)
         return platform
 
     @api.model

@@ -33,6 +33,16 @@ class ResCompany(models.Model):
         "sends e-reports automatically.",
     )
 
+    billing_ereport_check_days = fields.Integer(
+        string="Check Sent Reports For",
+        default=90,
+        help="Days after a report's deadline during which the daily check looks for late "
+        "invoices and changed payments of its period, to prepare its rectificative report. "
+        "90 days cover the VAT return that uses the period's data (filed the month after for "
+        "the monthly and quarterly regimes); an older period is corrected with the button "
+        "Correct (RE) of its report.",
+    )
+
     def _billing_ereport_periods(self, kind, first, last):
         """The ``(start, end, deadline)`` periods of ``kind`` meeting ``first``..``last``."""
         self.ensure_one()

@@ -16,3 +16,6 @@ class ResConfigSettings(models.TransientModel):
     billing_ereport_days_before = fields.Integer(
         related="company_id.billing_ereport_days_before", readonly=False
     )
+    billing_ereport_check_days = fields.Integer(
+        related="company_id.billing_ereport_check_days", readonly=False
+    )

@@ -63,8 +63,10 @@ def prism_spec(name, out_dir, examples=None):
     ``examples`` (flow spec only) adds named examples to that copy, which Prism answers
     when a request says ``Prefer: example=<name>``: ``{"search": {name: SearchFlowContent
     dict}, "files": {name: bytes of a flow's file}}`` for ``POST /v1/flows/search`` and
-    ``GET /v1/flows/{flowId}?docType=Original``. Prism generates a file's bytes from the
-    schema otherwise (never a CDAR): with them, a test polls real CDAR files through HTTP.
+    ``GET /v1/flows/{flowId}?docType=Original``; ``{"metadata": {name: Flow dict}}`` for
+    ``GET /v1/flows/{flowId}`` (the flow's metadata, with its acknowledgement). Prism
+    generates a file's bytes from the schema otherwise (never a CDAR): with them, a test
+    polls real CDAR files through HTTP.
     The examples are data, not schemas: what they answer is still validated against the
     normative file by openapi-core."""
     if name != "flow":
@@ -88,6 +90,11 @@ def prism_spec(name, out_dir, examples=None):
         download["application/octet-stream"]["examples"] = {
             key: {"value": value.decode()} for key, value in examples["files"].items()
         }
+    if examples.get("metadata"):
+        metadata = spec["paths"]["/v1/flows/{flowId}"]["get"]["responses"]["200"]["content"]
+        metadata["application/json"]["examples"] = {
+            key: {"value": value} for key, value in examples["metadata"].items()
+        }
     path = os.path.join(out_dir, "prism-flow-openapi%s.yaml" % ("-examples" if examples else ""))
     with open(path, "w", encoding="utf-8") as out:
         yaml.safe_dump(spec, out, sort_keys=False, allow_unicode=True)
@@ -110,6 +117,27 @@ def search_answer(*flows):
         "acknowledgement": {"status": "Ok"},
     }
     return {"limit": 100, "results": [dict(defaults, **flow) for flow in flows]}
+
+
+def flow_answer(**values):
+    """A ``GET /v1/flows/{flowId}`` answer (Flow) for ``prism_spec``'s metadata examples:
+    an e-reporting file we sent, with ``values`` (e.g. its ``acknowledgement``)."""
+    flow = {
+        "flowId": "flow-frr",
+        "trackingId": "frr",
+        "name": "report.xml",
+        "flowSyntax": "FRR",
+        "flowProfile": "Undefined",
+        "processingRule": "NotApplicable",
+        "processingRuleSource": "Input",
+        "flowType": "AggregatedCustomerTransactionReport",
+        "flowDirection": "Out",
+        "submittedAt": "2026-12-01T09:00:00Z",
+        "updatedAt": "2026-12-01T10:00:00Z",
+        "acknowledgement": {"status": "Ok"},
+    }
+    flow.update(values)
+    return flow
 
 
 def start_prism(name, log_dir=None, examples=None):

@@ -6,6 +6,7 @@ reports (us or the platform)."""
 
 import base64
 from datetime import date
+from urllib.parse import quote
 
 from freezegun import freeze_time
 
@@ -14,6 +15,7 @@ from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
 from ..tools import frr
+from . import afnor_prism
 from .test_billing_pa import BillingPaCase
 
 NOV = date(2026, 11, 3)
@@ -46,6 +48,31 @@ class TestEreport(BillingPaCase):
         )
         cls.intra_eu = cls._fiscal_position("intra_eu")
         cls.export = cls._fiscal_position("export")
+        # a Prism of its own, with the platform's answers on a file as named examples
+        # (Prefer: example=...): accepted, refused with its reasons, nothing new to poll
+        refused = {
+            "status": "Error",
+            "details": [
+                {
+                    "level": "Error",
+                    "item": "TransactionsReport/Transactions[1]",
+                    "reasonCode": "G1.53",
+                    "reasonMessage": "Le total HT diffère de la somme des sous-totaux",
+                }
+            ],
+        }
+        examples = {
+            "search": {"none": afnor_prism.search_answer()},
+            "metadata": {
+                "ack-ok": afnor_prism.flow_answer(),
+                "ack-pending": afnor_prism.flow_answer(acknowledgement={"status": "Pending"}),
+                "ack-error": afnor_prism.flow_answer(acknowledgement=refused),
+            },
+        }
+        proc, url = afnor_prism.start_prism("flow", examples=examples)
+        cls.addClassCleanup(afnor_prism.stop_prism, proc)
+        cls.urls = dict(cls.urls, flow=url)
+        cls.platform.flow_url = url
 
     # helpers -----------------------------------------------------------------------------
     def _move(self, partner, lines, move_type="out_invoice", day=NOV, post=True, **values):
@@ -205,6 +232,27 @@ class TestEreport(BillingPaCase):
         with self.assertRaises(UserError):
             report.action_send()
 
+        # fixed from the report: its blocking line takes the invoice it corrects
+        line = report.left_out_line_ids
+        self.assertEqual((line.move_id, line.reason), (orphan, "no_origin"))
+        other = self._move(self.customer, [(self.goods, 1, 80.0, self.tax_20)])
+        with self.assertRaisesRegex(UserError, "Corrected Invoice"), Form(report) as form:
+            with form.left_out_line_ids.edit(0) as row:
+                row.origin_invoice_id = other  # another customer's: refused, nothing written
+        self.assertFalse(orphan.reversed_entry_id)
+        invoice = self.env["account.move"].search(
+            [("partner_id", "=", self.private.id), ("move_type", "=", "out_invoice")]
+        )
+        with Form(report) as form:
+            with form.left_out_line_ids.edit(0) as row:
+                row.origin_invoice_id = invoice
+        self.assertEqual(orphan.reversed_entry_id, invoice)
+        report.action_prepare()
+        self.assertFalse(report.problems)
+        self.assertEqual(report.state, "ready")
+        self.assertIn(orphan, report.reported_line_ids.move_id)
+        self.assertTrue(report.file)
+
     def test_ledger_mismatch_names_the_move(self):
         invoice = self._move(self.private, [(self.goods, 1, 80.0, self.tax_20)], post=False)
         # a tax line booked at 10 % without any line at 10 %
@@ -287,6 +335,69 @@ class TestEreport(BillingPaCase):
                 [("id", "=", report.id), ("state", "in", ("sent", "accepted"))]
             )
         )
+
+    def _poll(self, *answers):
+        """The platforms' poll cron, the platform answering ``answers`` in turn."""
+        self.session.log.clear()
+        self.session.prefer.extend("example=%s" % name for name in answers)
+        self.env.ref("billing_fr_compliance.ir_cron_billing_pa_poll").method_direct_trigger()
+        self.assertFalse(self.session.prefer, "every answer prepared was asked for")
+        return [(method, path) for method, path, __, __ in self.session.log]
+
+    def _sent_report(self):
+        self._move(self.private, [(self.goods, 1, 80.0, self.tax_20)])
+        report = self._report()
+        report.action_prepare()
+        report.action_send()
+        self._send_queue()
+        self.assertEqual(report.state, "sent")
+        return report
+
+    def test_platform_accepts_the_report(self):
+        report = self._sent_report()
+        flow = report.flow_ids
+        asked = ("GET", "/v1/flows/%s" % quote(flow.platform_flow_id, safe=""))
+        # not integrated yet: it stays sent, asked again at the next poll
+        self.assertIn(asked, self._poll("none", "ack-pending"))
+        self.assertEqual(report.state, "sent")
+        self.assertIn(asked, self._poll("none", "ack-ok"))
+        self.assertEqual(report.state, "accepted")
+        self.assertIn("accepted", report.message_ids[:1].body)
+        # answered: never asked again
+        self.assertNotIn(asked, self._poll("none"))
+
+    def test_platform_refuses_the_report_with_its_reasons(self):
+        report = self._sent_report()
+        flow = report.flow_ids
+        self._poll("none", "ack-error")
+        self.assertEqual(report.state, "rejected")
+        # the reasons in words, with the rule and the item
+        self.assertIn("Le total HT diffère de la somme des sous-totaux", report.platform_message)
+        self.assertIn("G1.53", report.platform_message)
+        self.assertIn("G1.53", report.message_ids[:1].body)
+        # never counted as sent: the flow is in error, no report of the period is sent
+        self.assertEqual(flow.state, "error")
+        self.assertFalse(
+            self.env["billing.fr.ereport"].search_count(
+                [("id", "=", report.id), ("state", "in", ("sent", "accepted"))]
+            )
+        )
+        # fixed, prepared again and sent in a new flow
+        report.action_prepare()
+        report.action_send()
+        self._send_queue()
+        self.assertEqual(len(report.flow_ids), 2)
+        self.assertEqual(report.state, "sent")
+
+    def test_refused_correction_leaves_the_report_it_replaced(self):
+        report = self._sent_report()
+        self._move(self.private, [(self.service, 1, 500.0, self.tax_10)], day=date(2026, 11, 20))
+        correction = report._billing_ereport_rectificative()
+        correction.action_send()
+        self._send_queue()
+        self.assertEqual((correction.state, report.state), ("sent", "corrected"))
+        self._poll("none", "ack-error")
+        self.assertEqual((correction.state, report.state), ("rejected", "sent"))
 
     def test_only_a_manager_sends(self):
         self._move(self.private, [(self.goods, 1, 80.0, self.tax_20)])
@@ -377,6 +488,19 @@ class TestEreport(BillingPaCase):
         correction.action_send()
         self._send_queue()
         self.assertEqual((correction.state, report.state), ("sent", "corrected"))
+
+    def test_old_periods_are_not_checked_daily(self):
+        report = self._sent_report()
+        self._move(self.private, [(self.service, 1, 500.0, self.tax_10)], day=date(2026, 11, 20))
+        Report = self.env["billing.fr.ereport"]
+        # deadline 10 December + 90 days: on 1 April the period is no longer checked
+        with freeze_time("2027-04-01"):
+            self.assertNotIn(report, Report._billing_ereport_to_check(self.company, date.today()))
+            Report._cron_billing_ereport()
+        self.assertFalse(Report.search([("corrected_id", "=", report.id)]))
+        self.company.billing_ereport_check_days = 365
+        with freeze_time("2027-04-01"):
+            self.assertIn(report, Report._billing_ereport_to_check(self.company, date.today()))
 
     def test_non_french_company_never_gets_a_report(self):
         other = self.env["res.company"].create(

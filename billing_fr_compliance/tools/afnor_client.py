@@ -330,7 +330,10 @@ class AfnorClient:
         """``GET /v1/flows/{id}``: the metadata as a dict, or the file's bytes."""
         if doc_type not in DOC_TYPES:
             raise ValueError("doc_type must be one of %s" % (DOC_TYPES,))
-        headers = {} if doc_type == "Metadata" else {"Accept": "application/octet-stream"}
+        # the answer's media type, asked for (the spec offers both on the same path)
+        headers = {
+            "Accept": "application/json" if doc_type == "Metadata" else "application/octet-stream"
+        }
         response = self._request(
             "GET",
             self.flow_url,
