@@ -1,4 +1,5 @@
 from . import (
+    test_backlog,
     test_delivery_at_once,
     test_delivery_batch,
     test_delivery_downpayment,
