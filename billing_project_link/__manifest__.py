@@ -8,12 +8,13 @@
     "website": "https://github.com/billing-fr/billing-fr",
     "author": "Billing FR",
     "license": "LGPL-3",
-    "depends": ["sale_stock", "sale_project", "sale_timesheet"],
+    "depends": ["sale_stock", "sale_project", "sale_timesheet", "web_tour"],
     "data": [
         "security/ir.model.access.csv",
         "security/billing_situation_security.xml",
         "data/stock_picking_cron.xml",
         "data/billing_backlog_data.xml",
+        "data/web_tour_tour_data.xml",
         "views/stock_picking_views.xml",
         "views/res_partner_views.xml",
         "views/billing_situation_views.xml",
@@ -26,6 +27,9 @@
     ],
     "demo": ["demo/stock_picking_demo.xml", "demo/billing_situation_demo.xml"],
     "assets": {
+        "web.assets_backend": [
+            "billing_project_link/static/src/js/billing_project_link_onboarding.js"
+        ],
         "web.assets_tests": ["billing_project_link/static/tests/tours/*.js"],
     },
     "pre_init_hook": "pre_init_hook",

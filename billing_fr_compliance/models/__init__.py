@@ -29,6 +29,7 @@ from . import account_move_pa, billing_pa_flow, billing_pa_platform, res_partner
 # demo data of the e-invoicing screens (extends billing.pa.platform)
 from . import (
     account_move_ereport,
+    account_move_help,
     billing_fr_ereport,
     billing_fr_ereport_line,
     billing_pa_demo,
@@ -36,4 +37,5 @@ from . import (
     billing_pa_platform_ereport,
     res_company_ereport,
     res_config_settings_ereport,
+    res_partner_help,
 )

@@ -28,3 +28,7 @@ from . import test_billing_pa
 # isort: split
 # e-reporting (flux 10, issue 20)
 from . import test_ereport, test_ereport_tour, test_pa_poll, test_pa_send_workers
+
+# isort: split
+# training: help texts of the legal identity and of the gate (issue 22)
+from . import test_legal_help

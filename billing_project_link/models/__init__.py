@@ -12,7 +12,9 @@ from . import (
     res_config_settings,
     res_lang,
     res_partner,
+    res_users,
     sale_order,
     sale_order_line,
     stock_picking,
+    web_tour_tour,
 )
