@@ -8,7 +8,7 @@
     "website": "https://github.com/billing-fr/billing-fr",
     "author": "Billing FR",
     "license": "LGPL-3",
-    "depends": ["account", "mail"],
+    "depends": ["account", "mail", "web_tour"],
     # the letter prints phone numbers as the customer dials them
     "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
@@ -20,6 +20,7 @@
         "data/ir_sequence_data.xml",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
+        "data/web_tour_tour_data.xml",
         "views/billing_dunning_policy_views.xml",
         "views/billing_dunning_rate_views.xml",
         "views/billing_dunning_reminder_views.xml",
@@ -36,6 +37,7 @@
     ],
     "demo": ["demo/billing_dunning_demo.xml"],
     "assets": {
+        "web.assets_backend": ["billing_dunning/static/src/js/billing_dunning_onboarding.js"],
         "web.assets_tests": ["billing_dunning/static/tests/tours/*.js"],
     },
     "installable": True,

@@ -30,6 +30,7 @@
         "data/ir_cron_data.xml",
         "views/billing_fr_rate_views.xml",
         "views/res_partner_views.xml",
+        "views/billing_fr_legal_help_views.xml",
         "views/res_config_settings_views.xml",
         "views/account_move_views.xml",
         "views/billing_fr_numbering_check_views.xml",
@@ -56,7 +57,10 @@
     "pre_init_hook": "pre_init_hook",
     "post_init_hook": "post_init_hook",
     "assets": {
-        "web.assets_backend": ["billing_fr_compliance/static/src/js/gate_refusal.js"],
+        "web.assets_backend": [
+            "billing_fr_compliance/static/src/js/gate_refusal.js",
+            "billing_fr_compliance/static/src/js/legal_help.js",
+        ],
         "web.assets_tests": ["billing_fr_compliance/static/tests/tours/*.js"],
     },
     "installable": True,

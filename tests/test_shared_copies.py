@@ -19,3 +19,17 @@ def test_copies_are_identical(path):
     first, *others = (os.path.join(ROOT, addon, path) for addon in ADDONS)
     for other in others:
         assert filecmp.cmp(first, other, shallow=False), "%s differs from %s" % (other, first)
+
+
+# files two addons carry (the onboarding tours of billing_project_link and billing_dunning)
+SHARED_BY = {
+    "models/web_tour_tour.py": ("billing_project_link", "billing_dunning"),
+    "models/res_users.py": ("billing_project_link", "billing_dunning"),
+}
+
+
+@pytest.mark.parametrize("path", sorted(SHARED_BY))
+def test_copies_of_some_addons_are_identical(path):
+    first, *others = (os.path.join(ROOT, addon, path) for addon in SHARED_BY[path])
+    for other in others:
+        assert filecmp.cmp(first, other, shallow=False), "%s differs from %s" % (other, first)

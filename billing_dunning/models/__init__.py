@@ -21,4 +21,6 @@ from . import (
     mail_thread,
     res_lang,
     res_partner,
+    res_users,
+    web_tour_tour,
 )

@@ -16,6 +16,7 @@ from . import (
     test_french_screens,
     test_install,
     test_notify_without_email,
+    test_onboarding_tour,
     test_security,
     test_tour,
 )

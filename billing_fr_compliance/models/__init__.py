@@ -41,6 +41,7 @@ from . import (
 # demo data of the e-invoicing screens (extends billing.pa.platform)
 from . import (
     account_move_ereport,
+    account_move_help,
     billing_fr_ereport,
     billing_fr_ereport_line,
     billing_pa_demo,
@@ -48,6 +49,7 @@ from . import (
     billing_pa_platform_ereport,
     res_company_ereport,
     res_config_settings_ereport,
+    res_partner_help,
 )
 
 # isort: split

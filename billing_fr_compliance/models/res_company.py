@@ -13,14 +13,31 @@ class ResCompany(models.Model):
         selection=[("rcs", "RCS (company)"), ("rm", "RM (craftsman)"), ("none", "None")],
         string="Register",
         default="rcs",
-        help="Trade and companies register (RCS) for companies, trades register (RM) for "
-        "craftsmen.",
+        help="Register where the company is recorded: a commercial company in the Trade and "
+        "Companies Register (RCS) of the commercial court of its head office, a craftsman in "
+        "the Trades Register (RM, chambre de métiers), a sole trader not registered: None. "
+        "Invoices print 'RCS <city> <SIREN>' or 'RM <city> <SIREN>', as on the Kbis extract.",
     )
     fr_rcs_city = fields.Char(
-        string="Register City", help="City of the registry court, printed as 'RCS <city>'."
+        string="Register City",
+        help="City of the registry court where the company is registered, as on its Kbis "
+        "extract: Lyon for 'RCS Lyon 123 456 789'. Printed after RCS or RM on every invoice "
+        "and credit note; posting is refused without it when a register is chosen.",
     )
-    fr_legal_form = fields.Char(string="Legal Form", help="For instance SAS, SARL, SA or EI.")
-    fr_share_capital = fields.Monetary(string="Share Capital", currency_field="currency_id")
+    fr_legal_form = fields.Char(
+        string="Legal Form",
+        help="Legal form of the company as in its articles and on its Kbis extract, in short: "
+        "SAS, SASU, SARL, EURL, SA, SCI... or EI for a sole trader. Printed with the company "
+        "name and share capital on invoices, credit notes and letters; posting is refused "
+        "without it.",
+    )
+    fr_share_capital = fields.Monetary(
+        string="Share Capital",
+        currency_field="currency_id",
+        help="Share capital written in the articles and on the Kbis extract. A French company "
+        "prints it on its invoices ('SAS au capital de 10 000 €'); leave 0 for a sole trader, "
+        "who has none.",
+    )
     fr_vat_on_debits = fields.Boolean(
         string="VAT on Debits",
         help="The company opted for paying VAT on debits: invoices print 'Option pour le "

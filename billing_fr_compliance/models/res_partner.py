@@ -15,8 +15,12 @@ class ResPartner(models.Model):
         string="SIREN",
         size=9,
         index="btree_not_null",
-        help="French company identification number (9 digits). Taken from the SIRET or the "
-        "French VAT number when left empty.",
+        help="French company identification number (9 digits). The number INSEE gives a "
+        "French company when it is registered, shared by all its establishments: on the Kbis "
+        "extract, on annuaire-entreprises.data.gouv.fr and in the first 9 digits of the SIRET. "
+        "Invoices print the seller's SIREN and, for a French business customer, the "
+        "customer's; posting is refused when it is missing or its check key is wrong. Taken "
+        "from the SIRET or the French VAT number when left empty.",
     )
     billing_customer_type = fields.Selection(
         selection=[("b2b", "Business (B2B)"), ("b2c", "Private individual (B2C)")],

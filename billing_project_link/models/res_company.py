@@ -14,6 +14,20 @@ class ResCompany(models.Model):
         help="Receivable account of the retentions (retenue de garantie) held on situation "
         "invoices. Empty: the French chart's 4117 account.",
     )
+    billing_backlog_alert_days = fields.Integer(
+        string="Unbilled Alert After (days)",
+        default=0,
+        help="A delivery done, a milestone reached or a situation due that is still not "
+        "invoiced after this many days gets an activity for its billing responsible, once "
+        "(the daily scheduled action). 0: no alert.",
+    )
+    billing_backlog_user_id = fields.Many2one(
+        "res.users",
+        string="Unbilled Backlog Responsible",
+        domain="[('share', '=', False)]",
+        help="Billing user who receives the activities of the unbilled backlog. Empty: the "
+        "salesperson of the order, else a billing user of the company.",
+    )
 
     def _billing_retention_account(self):
         """The account booking retentions: the company setting, else 4117 of the chart."""

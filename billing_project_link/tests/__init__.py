@@ -1,4 +1,5 @@
 from . import (
+    test_backlog,
     test_delivery_at_once,
     test_delivery_batch,
     test_delivery_downpayment,
@@ -8,6 +9,7 @@ from . import (
     test_install,
     test_install_history,
     test_notify_without_email,
+    test_onboarding_tour,
     test_security,
     test_situation_access,
     test_situation_affaires,

@@ -22,6 +22,7 @@ MATRIX = {
     "billing.situation": ("-", "rwcd", "rwcd", "-", "-"),
     "billing.situation.line": ("-", "rwcd", "rwcd", "-", "-"),
     "billing.affaire.report": ("-", "r", "r", "-", "-"),
+    "billing.backlog.report": ("-", "r", "r", "-", "-"),
     "stock.picking.invoice": ("-", "rwcd", "rwcd", "-", "-"),
 }
 # models without a company: none here
@@ -77,6 +78,8 @@ class TestProjectLinkSecurity(SituationCommon):
 
     def test_company_b_sees_nothing_of_company_a(self):
         self._situation(self._create_order(), [10, 10])
+        # a situation due and not invoiced: an item of the unbilled backlog of company A
+        self._create_order().action_new_situation()
         self._picking_wizard(self.user_a)
         for model in MATRIX:
             assert_isolated(self, self.manager_b, self.env[model].sudo().search([]))

@@ -1,0 +1,55 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Help in French: each field of the legal identity has a one-paragraph help (the ? of the
+field), the help page lists them, and the gate's refusal names where that help is."""
+
+from markupsafe import escape
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common import BillingFrCommon
+from .common_tour import FrenchTourCase
+
+IDENTITY = {
+    "res.partner": ["siren", "siret", "vat", "phone"],
+    "res.company": ["siren", "siret", "vat", "phone", "fr_rcs_kind", "fr_rcs_city"]
+    + ["fr_legal_form", "fr_share_capital"],
+}
+
+
+@tagged("post_install", "-at_install")
+class TestLegalHelp(BillingFrCommon, FrenchTourCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.clerk = cls._french_clerk("base.group_user,account.group_account_invoice")
+
+    def test_each_identity_field_has_a_french_paragraph(self):
+        for model, names in IDENTITY.items():
+            english = self.env[model].with_context(lang="en_US").fields_get(names, ["help"])
+            french = self.env[model].with_context(lang="fr_FR").fields_get(names, ["help"])
+            for name in names:
+                help_en, help_fr = english[name].get("help"), french[name].get("help")
+                self.assertTrue(help_fr and len(help_fr) > 80, f"{model}.{name}: {help_fr}")
+                self.assertNotEqual(help_fr, help_en, f"{model}.{name} is not in French")
+
+    def test_gate_refusal_names_the_help(self):
+        self.company.write({"fr_legal_form": False})
+        invoice = self._invoice().with_user(self.clerk).with_context(lang="fr_FR")
+        with self.assertRaises(UserError) as error:
+            invoice.action_post()
+        self.assertIn("Aide sur les mentions des factures", error.exception.args[0])
+
+    def test_help_page_in_french(self):
+        self.authenticate(self.clerk.login, self.clerk.login)
+        response = self.url_open("/billing_fr_compliance/help", timeout=120)
+        self.assertEqual(response.status_code, 200)
+        page = response.text
+        self.assertIn("Aide sur les mentions des factures", page)
+        siren_help = (
+            self.env["res.partner"]
+            .with_context(lang="fr_FR")
+            .fields_get(["siren"], ["help"])["siren"]["help"]
+        )
+        self.assertIn('id="siren"', page)
+        self.assertIn(str(escape(siren_help[:60])), page)
