@@ -32,6 +32,10 @@ class TestDunningMailBatch(DunningCommon):
         cls._invoice(cls.b2b, day(-8), 1234.56)
         cls._invoice(cls.b2b, day(-12), 789.0)
         cls._invoice(cls.b2c, day(-9), 300.0)
+        cls.b2c_2 = cls.env["res.partner"].create(
+            {"name": "Jean Petit", "email": "jean@petit.example", "lang": "en_US"}
+        )
+        cls._invoice(cls.b2c_2, day(-7), 45.5)
         cls.company.partner_id.city = "Lyon"
 
     def _odoo_mail(self, reminder, user):
@@ -86,7 +90,7 @@ class TestDunningMailBatch(DunningCommon):
     def test_batch_mail_is_odoo_mail(self):
         with freeze_time(day(0)):
             reminders = self.env["billing.dunning.run"]._dunning_run_company(self.company)
-        self.assertEqual(reminders.partner_id, self.b2b | self.b2c)
+        self.assertEqual(reminders.partner_id, self.b2b | self.b2c | self.b2c_2)
         self.assertEqual(set(reminders.level_id.mapped("formal_notice")), {False})
         bodies = {}
         for reminder in reminders:
@@ -108,7 +112,7 @@ class TestDunningMailBatch(DunningCommon):
 
     def test_render_once_per_language(self):
         """The batch renders what Odoo renders record by record, compiling each template
-        once per language."""
+        once per language (three reminders, two languages)."""
         with freeze_time(day(0)):
             policy = self.policy
             policy.send_mode = "review"
@@ -137,11 +141,24 @@ class TestDunningMailBatch(DunningCommon):
                 compiled.append(template)
             return generate(qweb, template)
 
+        def compiles(render):
+            compiled.clear()
+            self.env.invalidate_all()
+            with freeze_time(day(0)):
+                render()
+            return len(compiled)
+
         self.patch(IrQweb, "_generate_code", count)
-        with freeze_time(day(0)):
-            reminders._dunning_mail_contents()
-        # one template (the friendly reminder), two languages
-        self.assertEqual(len(compiled), 2)
+        one_per_language = reminders.filtered(lambda r: r.partner_id != self.b2c_2)
+        template = reminders.level_id._get_mail_template()
+        self.assertEqual(len(template), 1)
+        # Odoo compiles the body once per record, the batch once per language
+        odoo = compiles(
+            lambda: template._render_field("body_html", reminders.ids, compute_lang=True)
+        )
+        batch = compiles(reminders._dunning_mail_contents)
+        self.assertEqual(batch, compiles(one_per_language._dunning_mail_contents))
+        self.assertLess(batch, odoo)
 
     def test_template_reports_attached(self):
         """A report added to the level's template (here the customer statement) is attached
