@@ -716,10 +716,6 @@ def main():
         env, company, customers, moves, today, days = build(
             env, args.invoices, args.customers, n_orm
         )
-        # what Odoo left for the end of the transaction (the new company's chart of accounts
-        # is loaded again by a pre-commit hook): run now, not at the first savepoint of the
-        # timed runs
-        cr.flush()
         with Timer(cr) as post:
             moves.action_post()
             env.flush_all()
