@@ -334,7 +334,10 @@ class BillingDunningFollowup(models.Model):
             policy,
             entries,
             today,
-            _("Follow-up of %(name)s", name=partner.display_name),
+            # the invoice's Source, read by the customer: in its language (else the company's)
+            self.with_context(lang=partner.lang or company.partner_id.lang or self.env.lang).env._(
+                "Follow-up of %(name)s", name=partner.display_name
+            ),
         )
         if not invoice:
             raise UserError(

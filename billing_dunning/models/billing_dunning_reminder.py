@@ -59,7 +59,7 @@ class BillingDunningReminder(models.Model):
         copy=False,
         help="To review: prepared by the daily run of a policy that waits for review; nothing "
         "went to the customer yet, a billing manager sends it. Not sent: its invoices were paid "
-        "before it was sent.",
+        "before it was sent, or a billing manager discarded it.",
     )
     after_reminders = fields.Boolean(
         string="After earlier reminders",
@@ -288,6 +288,99 @@ class BillingDunningReminder(models.Model):
                     todo.filtered(lambda r, c=company: r.company_id == c)
                 )
         return True
+
+    def action_discard(self):
+        """Discard prepared reminders (billing managers only): nothing is sent, the
+        reminder stays in the history as not sent, and its invoices go back to the level
+        they had, so that the next run reminds the customer again."""
+        if not self.env.user.has_group("account.group_account_manager"):
+            raise AccessError(
+                _(
+                    "Only a billing manager can discard the reminders prepared for review "
+                    "(%(names)s).",
+                    names=", ".join(self[:5].mapped("name")),
+                )
+            )
+        todo = self.filtered(lambda r: r.state == "to_review")
+        if not todo:
+            raise UserError(_("These reminders are not waiting for review: nothing to discard."))
+        todo = todo._dunning_lock_to_review()
+        invoiced = todo.filtered("interest_move_id")
+        if invoiced:
+            raise UserError(
+                _(
+                    "Reminder %(name)s has its interest invoice %(invoice)s: cancel or delete "
+                    "that invoice before discarding the reminder.",
+                    name=invoiced[0].name,
+                    invoice=invoiced[0].interest_move_id.display_name,
+                )
+            )
+        todo._dunning_release_invoices()
+        todo.write({"state": "cancelled"})
+        for reminder in todo:
+            reminder._billing_message_post(
+                body=_(
+                    "Discarded by %(user)s: not sent. Its invoices are back at the level they "
+                    "had; the next run reminds them again.",
+                    user=self.env.user.name,
+                )
+            )
+        return True
+
+    def unlink(self):
+        # a reminder prepared for review and deleted gives its invoices back to the run
+        self.filtered(lambda r: r.state == "to_review")._dunning_release_invoices()
+        return super().unlink()
+
+    def _dunning_release_invoices(self):
+        """Take the invoices of these reminders (not sent) back to the level, date of last
+        reminder and date of formal notice they had before, where no other reminder moved
+        them since; their lines no longer hold the level (an invoice reaches a level once,
+        by one reminder line), which the next run can give again."""
+        lines = self.line_ids.filtered("level_id")
+        if not lines:
+            return
+        Line = self.env["billing.dunning.reminder.line"]
+        Move = self.env["account.move"]
+        fnames = ["dunning_level_id", "dunning_last_date", "dunning_notice_date"]
+        Move.flush_model(fnames)
+        self.flush_recordset()
+        lines.flush_recordset()
+        # what the other reminders not discarded did to each invoice: last date, first notice
+        last_date = {}
+        first_notice = {}
+        for other in Line.sudo().search(
+            [
+                ("move_id", "in", lines.move_id.ids),
+                ("reminder_id", "not in", self.ids),
+                ("reminder_id.state", "!=", "cancelled"),
+                ("level_id", "!=", False),
+            ]
+        ):
+            move, date = other.move_id, other.reminder_id.date
+            last_date[move] = max(last_date.get(move, date), date)
+            if other.level_id.formal_notice:
+                first_notice[move] = min(first_notice.get(move, date), date)
+        for line in lines:
+            move = line.move_id
+            self.env.cr.execute(
+                SQL(
+                    """
+                    UPDATE account_move
+                       SET dunning_level_id = %s, dunning_last_date = %s,
+                           dunning_notice_date = CASE WHEN %s THEN %s ELSE dunning_notice_date END
+                     WHERE id = %s AND dunning_level_id = %s
+                    """,
+                    line.previous_level_id.id or None,
+                    last_date.get(move) or None,
+                    bool(line.level_id.formal_notice),
+                    first_notice.get(move) or None,
+                    move.id,
+                    line.level_id.id,
+                )
+            )
+        lines.move_id.invalidate_recordset(fnames)
+        lines.sudo().write({"level_id": False})
 
     def _dunning_lock_to_review(self):
         """Those of these reminders still to review, locked until the transaction ends: a

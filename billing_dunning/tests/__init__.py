@@ -4,6 +4,7 @@ from . import (
     test_dunning_jobs,
     test_dunning_letter,
     test_dunning_levels,
+    test_dunning_mail_batch,
     test_dunning_multi_company,
     test_dunning_platform_e2e,
     test_dunning_platform_status,

@@ -137,3 +137,16 @@ class TestDunningInterestInvoice(DunningCommon):
         self.assertIn(invoice.name, html)
         self.assertNotIn('name="delivery_date"', html)
         self.assertNotIn("Delivery Date", html)
+
+    def test_source_in_the_customer_language(self):
+        """A French customer reads the interest invoice's Source in French, whoever (here an
+        English-speaking user) creates it."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["billing_dunning"], ["fr_FR"])
+        self.b2b.lang = "fr_FR"
+        with freeze_time(day(45)):
+            action = self.followup.with_context(lang="en_US").action_invoice_interest()
+        invoice = self.env["account.move"].browse(action["res_id"])
+        self.assertIn("Suivi de %s" % self.b2b.display_name, invoice.invoice_origin)
+        self.assertIn("Retard de paiement : ", invoice.invoice_origin)
+        self.assertNotIn("Follow-up of", invoice.invoice_origin)

@@ -186,3 +186,78 @@ class TestDunningReview(DunningCommon):
         lines = self._reminders(self.b2b).line_ids
         self.assertEqual(lines.move_id, self.recent, "the invoice due before the cut-off is left")
         self.assertFalse(self.old.dunning_level_id)
+
+    def test_discard_prepared(self):
+        """A billing manager discards a prepared reminder: nothing leaves, it stays in the
+        history as not sent, its invoices are back where they were and the next run
+        prepares the customer's reminder again."""
+        with freeze_time(day(10)):
+            self._run_cron()
+        reminder = self._reminders(self.b2b)
+        self.assertTrue(reminder.formal_notice)
+        moves = reminder.line_ids.move_id
+        self.assertEqual(moves, self.old | self.recent)
+        self.assertTrue(self.old.dunning_notice_date)
+        before = self._sent_counts()
+        with self.assertRaises(AccessError):
+            reminder.with_user(self.clerk).action_discard()
+        self.assertEqual(reminder.state, "to_review")
+        with freeze_time(day(11)):
+            reminder.with_user(self.manager).action_discard()
+        self.assertEqual(reminder.state, "cancelled")
+        self.assertEqual(self._sent_counts(), before, "nothing mailed, printed or called")
+        self.assertIn("Discarded by", reminder.message_ids[0].body)
+        self.assertEqual(reminder.line_ids.move_id, moves, "the history keeps its invoices")
+        for move in moves:
+            self.assertFalse(move.dunning_level_id)
+            self.assertFalse(move.dunning_last_date)
+            self.assertFalse(move.dunning_notice_date)
+        with self.assertRaisesRegex(UserError, "not waiting for review"):
+            reminder.with_user(self.manager).action_discard()
+        # the next run prepares it again, and this one can be sent
+        with freeze_time(day(12)):
+            self._run_cron()
+            again = self._reminders(self.b2b) - reminder
+            self.assertEqual(again.state, "to_review")
+            self.assertEqual(again.level_id, reminder.level_id)
+            self.assertEqual(again.line_ids.move_id, moves)
+            again.with_user(self.manager).action_send()
+        self.assertEqual(again.state, "sent")
+        self.assertEqual(self.old.dunning_level_id, again.level_id)
+        self.assertEqual(self.old.dunning_notice_date, day(12))
+        self.assertEqual(reminder.state, "cancelled")
+
+    def test_discard_after_sent_reminder(self):
+        """Discarding the next reminder of a customer already reminded takes its invoice back
+        to the level and date of the reminder that was sent."""
+        with freeze_time(day(10)):
+            self._run_cron()
+            first = self._reminders(self.b2c)
+            first.with_user(self.manager).action_send()
+        level = self.b2c_inv.dunning_level_id
+        self.assertTrue(level)
+        with freeze_time(day(45)):
+            self._run_cron()
+            second = self._reminders(self.b2c) - first
+            self.assertEqual(second.state, "to_review")
+            self.assertNotEqual(self.b2c_inv.dunning_level_id, level)
+            second.with_user(self.manager).action_discard()
+        self.assertEqual(self.b2c_inv.dunning_level_id, level)
+        self.assertEqual(self.b2c_inv.dunning_last_date, day(10))
+        self.assertFalse(self.b2c_inv.dunning_notice_date)
+        with freeze_time(day(46)):
+            self._run_cron()
+        third = self._reminders(self.b2c) - first - second
+        self.assertEqual(third.level_id, second.level_id)
+
+    def test_delete_prepared(self):
+        """A prepared reminder deleted (list, Actions > Delete) gives its invoices back too."""
+        with freeze_time(day(10)):
+            self._run_cron()
+        reminder = self._reminders(self.b2c)
+        reminder.with_user(self.manager).unlink()
+        self.assertFalse(self.b2c_inv.dunning_level_id)
+        self.assertFalse(self.b2c_inv.dunning_last_date)
+        with freeze_time(day(11)):
+            self._run_cron()
+        self.assertEqual(self._reminders(self.b2c).line_ids.move_id, self.b2c_inv)

@@ -1,0 +1,224 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
+import logging
+from collections import defaultdict
+from uuid import uuid4
+
+from odoo import SUPERUSER_ID, models
+from odoo.tools import clean_context, split_every
+
+_logger = logging.getLogger(__name__)
+
+MAIL_BATCH = "billing_dunning_mail_batch"
+
+
+class BillingDunningReminder(models.Model):
+    """The e-mail of a batch of reminders: each level's template rendered by Odoo in each
+    customer's language, compiled once for the batch; each message posted in the
+    reminder's chatter by Odoo's ``message_post`` (followers and notifications as Odoo
+    does), the e-mails (``mail.mail``) and their notifications queued in one batch."""
+
+    _inherit = "billing.dunning.reminder"
+
+    def _dunning_mail_contents(self):
+        """``{reminder id: (subject, body)}`` of these reminders' e-mails.
+
+        Rendered by Odoo's ``mail.template._render_field`` for each level's template, in
+        each contact's language (the template's ``lang``), exactly as it renders one
+        record; the body's QWeb is compiled once per template and language for the batch
+        (``ir.qweb._billing_compile_once``) instead of once per reminder. The template's
+        attachments (e.g. the customer statement added to its reports) are in
+        ``_dunning_mail_attachments``."""
+        by_template = defaultdict(self.browse)
+        for reminder in self:
+            by_template[reminder.level_id._get_mail_template()] |= reminder
+        contents = {}
+        with self.env["ir.qweb"]._billing_compile_once() as compile_once:
+            for template, batch in by_template.items():
+                template = template.with_context(**compile_once)
+                subjects = template._render_field("subject", batch.ids, compute_lang=True)
+                bodies = template._render_field("body_html", batch.ids, compute_lang=True)
+                for reminder in batch:
+                    body = bodies[reminder.id]
+                    if 'id="dunning_how_to_pay"' not in body:
+                        # a template of an older version (data kept at upgrade) or
+                        # customised without it: the customer still learns how to pay
+                        body += reminder.with_context(
+                            lang=reminder.contact_id.lang
+                            or reminder.partner_id.lang
+                            or self.env.lang
+                        )._dunning_payment_html(for_mail=True)
+                    contents[reminder.id] = (subjects[reminder.id], body)
+        return contents
+
+    def _dunning_post_emails(self):
+        """Post and queue the e-mail of each of these reminders; returns ``{reminder id:
+        mail.message}`` (an empty recordset where it could not be written).
+
+        As ``_billing_message_post``: as the current user when that user has an e-mail
+        address, else as the bot; never raises. The whole batch is written in one
+        savepoint; when it fails, each reminder is posted on its own (the failing one is
+        logged and left out)."""
+        if not self:
+            return {}
+        contents = self._dunning_mail_contents()
+        attachments = self._dunning_mail_attachments()
+        senders = [self] if self.env.user.email else []
+        senders.append(self.with_user(SUPERUSER_ID))
+        for records in senders:
+            try:
+                with self.env.cr.savepoint():
+                    messages = records._dunning_post_batch(contents, attachments)
+                return {rid: message.with_env(self.env) for rid, message in messages.items()}
+            except Exception as exc:  # one by one below: the batch must not block the run
+                _logger.info(
+                    "Dunning: e-mails of %s reminders not written in one batch, one by one: %s",
+                    len(self),
+                    exc,
+                )
+        messages = {}
+        for reminder in self.with_context(mail_notify_force_send=False):
+            subject, body = contents[reminder.id]
+            messages[reminder.id] = reminder._billing_message_post(
+                **reminder._dunning_post_values(subject, body, attachments.get(reminder.id))
+            )
+        return messages
+
+    def _dunning_mail_attachments(self):
+        """``{reminder id: {"attachments": [(name, raw)], "attachment_ids": [ids]}}``: the
+        reports of each level's template rendered for each reminder and its static files,
+        as Odoo's ``mail.template`` generates them (only for templates that have some)."""
+        by_template = defaultdict(self.browse)
+        for reminder in self:
+            template = reminder.level_id._get_mail_template()
+            if template.report_template_ids or template.attachment_ids:
+                by_template[template] |= reminder
+        result = {}
+        for template, batch in by_template.items():
+            for res_id, values in template._generate_template_attachments(
+                batch.ids, ["attachment_ids", "report_template_ids"]
+            ).items():
+                result[res_id] = {
+                    "attachments": [
+                        (name, base64.b64decode(content))
+                        for name, content in values.get("attachments", [])
+                    ],
+                    "attachment_ids": values.get("attachment_ids", []),
+                }
+        return result
+
+    def _dunning_post_values(self, subject, body, attachments=None):
+        self.ensure_one()
+        return {
+            **(attachments or {}),
+            "body": body,
+            "subject": subject,
+            "partner_ids": self.contact_id.ids,
+            "message_type": "comment",
+            "subtype_xmlid": "mail.mt_comment",
+            "email_layout_xmlid": "mail.mail_notification_light",
+        }
+
+    def _dunning_post_batch(self, contents, attachments):
+        """``message_post`` on each reminder, its e-mails collected by
+        ``_notify_thread_by_email`` and created together at the end."""
+        token = uuid4().hex
+        pending = self.env.cr.cache.setdefault(MAIL_BATCH, {})[token] = []
+        try:
+            messages = {}
+            for reminder in self.with_context(mail_notify_force_send=False, **{MAIL_BATCH: token}):
+                subject, body = contents[reminder.id]
+                messages[reminder.id] = reminder.message_post(
+                    **reminder._dunning_post_values(subject, body, attachments.get(reminder.id))
+                )
+            self._dunning_create_mails(pending)
+        finally:
+            self.env.cr.cache[MAIL_BATCH].pop(token, None)
+        return messages
+
+    def _dunning_create_mails(self, pending):
+        """Create the ``mail.mail`` of ``pending`` (``[(message, recipient ids, values)]``)
+        in one batch, then their e-mail notifications, as Odoo's
+        ``_notify_thread_by_email`` creates them one message at a time."""
+        if not pending:
+            return
+        context = clean_context(self.env.context)
+        context.pop(MAIL_BATCH, None)
+        mails = self.env["mail.mail"].sudo().with_context(context).create([v for *_, v in pending])
+        self.env["mail.notification"].sudo().with_context(context).create(
+            [
+                {
+                    "author_id": message.author_id.id,
+                    "is_read": True,  # discard Inbox notification
+                    "mail_mail_id": mail.id,
+                    "mail_message_id": message.id,
+                    "notification_status": "ready",
+                    "notification_type": "email",
+                    "res_partner_id": partner_id,
+                }
+                for (message, recipient_ids, _values), mail in zip(pending, mails, strict=True)
+                for partner_id in recipient_ids
+            ]
+        )
+
+    def _notify_thread_by_email(
+        self,
+        message,
+        recipients_data,
+        msg_vals=False,
+        mail_auto_delete=True,
+        model_description=False,
+        force_email_company=False,
+        force_email_lang=False,
+        subtitles=None,
+        resend_existing=False,
+        force_send=True,
+        send_after_commit=True,
+        **kwargs,
+    ):
+        """In a batch of ``_dunning_post_batch``: the e-mails of ``message`` are made with
+        Odoo's own steps (recipients classified, layout rendered, final values), queued in
+        the batch instead of created one by one (never sent at once)."""
+        token = self.env.context.get(MAIL_BATCH)
+        pending = self.env.cr.cache.get(MAIL_BATCH, {}).get(token) if token else None
+        if pending is None or resend_existing:
+            return super()._notify_thread_by_email(
+                message,
+                recipients_data,
+                msg_vals=msg_vals,
+                mail_auto_delete=mail_auto_delete,
+                model_description=model_description,
+                force_email_company=force_email_company,
+                force_email_lang=force_email_lang,
+                subtitles=subtitles,
+                resend_existing=resend_existing,
+                force_send=force_send,
+                send_after_commit=send_after_commit,
+                **kwargs,
+            )
+        partners_data = [r for r in recipients_data if r["notif"] == "email"]
+        if not partners_data:
+            return True
+        base_mail_values = self._notify_by_email_get_base_mail_values(
+            message, additional_values={"auto_delete": mail_auto_delete}
+        )
+        batch_size = int(self.env["ir.config_parameter"].sudo().get_param("mail.batch_size")) or 50
+        for _lang, render_values, group in self._notify_get_classified_recipients_iterator(
+            message,
+            partners_data,
+            msg_vals=msg_vals,
+            model_description=model_description,
+            force_email_company=force_email_company,
+            force_email_lang=force_email_lang,
+            subtitles=subtitles,
+        ):
+            body = self._notify_by_email_render_layout(
+                message, group, msg_vals=msg_vals, render_values=render_values
+            )
+            recipient_ids = group.pop("recipients")
+            for chunk in split_every(batch_size, recipient_ids):
+                values = self._notify_by_email_get_final_mail_values(
+                    chunk, base_mail_values, additional_values={"body_html": body}
+                )
+                pending.append((message, list(chunk), values))
+        return True
