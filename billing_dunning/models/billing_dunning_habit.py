@@ -49,9 +49,16 @@ class AccountMove(models.Model):
 
     def _compute_payment_state(self):
         super()._compute_payment_state()
-        invoices = self.filtered(lambda move: move.move_type == "out_invoice" and move.id)
-        if invoices:
-            self.env["billing.dunning.habit"]._refresh_later(invoices.ids)
+        # paid now, or paid before: the stored paid date and the customer's habit may change
+        ids = [
+            move.id
+            for move in self
+            if move.move_type == "out_invoice"
+            and isinstance(move.id, int)
+            and (move.payment_state in ("paid", "in_payment") or move.billing_paid_date)
+        ]
+        if ids:
+            self.env["billing.dunning.habit"]._refresh_later(ids)
 
 
 class BillingDunningHabit(models.Model):
@@ -73,7 +80,12 @@ class BillingDunningHabit(models.Model):
 
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, readonly=True, ondelete="cascade"
+        "res.partner",
+        string="Customer",
+        required=True,
+        readonly=True,
+        ondelete="cascade",
+        check_company=True,
     )
     delay = fields.Float(
         string="Typical delay (days)",
@@ -125,9 +137,10 @@ class BillingDunningHabit(models.Model):
             self.env.flush_all()
             self._apply_pending()
 
-    def _flush_search(self, domain, fields=None, order=None, seen=None):
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None, **kwargs):
         self._flush_habits()
-        return super()._flush_search(domain, fields=fields, order=order, seen=seen)
+        return super()._search(domain, offset=offset, limit=limit, order=order, **kwargs)
 
     @api.model
     def _paid_move_sql(self, moves):
