@@ -41,9 +41,9 @@ class AccountMove(models.Model):
         )
         create_index(
             self.env.cr,
-            "account_move_billing_paid_date_idx",
+            "account_move_billing_paid_date_delay_idx",
             "account_move",
-            ["company_id", "billing_paid_date"],
+            ["company_id", "billing_paid_date", "billing_paid_delay"],
             where="billing_paid_date IS NOT NULL",
         )
 

@@ -260,10 +260,13 @@ class BillingDunningReceivable(models.Model):
                            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
                        ) AS promised_before
                   FROM billing_dunning_followup fu
+                  -- a receivable line's partner is its move's commercial partner (indexed)
+                  JOIN account_move_line aml
+                    ON aml.partner_id = fu.partner_id
+                   AND aml.company_id = fu.company_id
                   JOIN account_move move
-                    ON move.commercial_partner_id = fu.partner_id
-                   AND move.company_id = fu.company_id
-                  JOIN account_move_line aml ON aml.move_id = move.id
+                    ON move.id = aml.move_id
+                   AND move.commercial_partner_id = fu.partner_id
                   JOIN account_account acc ON acc.id = aml.account_id
                  WHERE fu.company_id IN %(companies)s
                    AND fu.promise_date >= %(today)s
@@ -436,6 +439,18 @@ class BillingDunningReceivable(models.Model):
 
     # ------------------------------------------------------------------ explanation
 
+    # what the sentence is made of: fetched by the list's own search query (search_fetch
+    # follows these), rather than by a second run of the report's query
+    @api.depends(
+        "expected_rule",
+        "expected_date",
+        "held_reason",
+        "pa_status_code",
+        "pa_status_date",
+        "paused_until",
+        "habit_delay",
+        "habit_count",
+    )
     @api.depends_context("lang")
     def _compute_expected_explanation(self):
         for line in self:
