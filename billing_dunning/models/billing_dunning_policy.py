@@ -482,7 +482,7 @@ class BillingDunningPolicy(models.Model):
                         partner,
                         today,
                         due,
-                        _("Monthly services"),
+                        "Prestations du mois",
                         amounts[key] + 10 * month,
                     )
                 )

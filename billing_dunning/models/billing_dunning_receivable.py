@@ -431,8 +431,8 @@ class BillingDunningReceivable(models.Model):
             action["name"] = _(
                 "Cash-in Forecast (expected dates off by %(expected)s days on average, "
                 "due dates by %(due)s, over %(count)s invoices paid in 12 months)",
-                expected=f"{expected:.1f}",
-                due=f"{due:.1f}",
+                expected=format(expected, ".1f"),
+                due=format(due, ".1f"),
                 count=count,
             )
         return action
