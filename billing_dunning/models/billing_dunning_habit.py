@@ -173,11 +173,12 @@ class BillingDunningHabit(models.Model):
         )
 
     @api.model
-    def _refresh_moves(self, move_ids):
-        """Write the paid date and delay of these invoices, then refresh the habit of their
-        customers. Set-based: three statements whatever the number of invoices."""
+    def _refresh_moves(self, move_ids, partners=True):
+        """Write the paid date and delay of these invoices, then (unless ``partners`` is
+        False) refresh the habit of their customers. Set-based: two statements whatever the
+        number of invoices. Returns the (company, customer) pairs whose invoices changed."""
         if not move_ids:
-            return
+            return set()
         cr = self.env.cr
         ids = tuple(move_ids)
         cr.execute(
@@ -200,7 +201,9 @@ class BillingDunningHabit(models.Model):
         self.env["account.move"].browse(move_ids).invalidate_recordset(
             ["billing_paid_date", "billing_paid_delay"]
         )
-        self._refresh_partners(pairs)
+        if partners:
+            self._refresh_partners(pairs)
+        return pairs
 
     @api.model
     def _refresh_partners(self, pairs):
@@ -285,5 +288,10 @@ class BillingDunningHabit(models.Model):
         cr = self.env.cr
         cr.execute("SELECT id FROM account_move WHERE move_type = 'out_invoice' ORDER BY id")
         move_ids = [row[0] for row in cr.fetchall()]
+        pairs = set()
         for start in range(0, len(move_ids), HABIT_CRON_CHUNK):
-            self._refresh_moves(move_ids[start : start + HABIT_CRON_CHUNK])
+            pairs |= self._refresh_moves(move_ids[start : start + HABIT_CRON_CHUNK], partners=False)
+        # every paid date was just written: the planner must know them to read the customers'
+        # latest invoices by their index
+        cr.execute("ANALYZE account_move")
+        self._refresh_partners(pairs)
