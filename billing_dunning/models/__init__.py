@@ -5,6 +5,7 @@ from . import (
     billing_dunning_customer,
     billing_dunning_dso,
     billing_dunning_followup,
+    billing_dunning_habit,
     billing_dunning_interest_invoice,
     billing_dunning_level,
     billing_dunning_outcome,

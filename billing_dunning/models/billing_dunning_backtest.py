@@ -4,7 +4,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .billing_dunning_receivable import HABIT_WINDOW
+from .billing_dunning_habit import HABIT_WINDOW
 
 
 class BillingDunningBacktest(models.Model):
@@ -49,7 +49,14 @@ class BillingDunningBacktest(models.Model):
     )
 
     _depends = {
-        "account.move": ["move_type", "payment_state", "commercial_partner_id", "invoice_date"],
+        "account.move": [
+            "billing_paid_date",
+            "billing_paid_delay",
+            "move_type",
+            "payment_state",
+            "commercial_partner_id",
+            "invoice_date",
+        ],
         "account.move.line": [
             "move_id",
             "account_id",
@@ -64,6 +71,7 @@ class BillingDunningBacktest(models.Model):
 
     @property
     def _table_query(self):
+        self.env["billing.dunning.habit"]._flush_habits()
         return self._backtest_query(fields.Date.context_today(self), tuple(self.env.companies.ids))
 
     @api.model

@@ -49,7 +49,14 @@ class BillingDunningDso(models.Model):
     paid_count = fields.Integer(string="Invoices paid", readonly=True)
 
     _depends = {
-        "account.move": ["move_type", "state", "commercial_partner_id", "payment_state"],
+        "account.move": [
+            "billing_paid_date",
+            "billing_paid_delay",
+            "move_type",
+            "state",
+            "commercial_partner_id",
+            "payment_state",
+        ],
         "account.move.line": [
             "move_id",
             "account_id",
@@ -67,6 +74,7 @@ class BillingDunningDso(models.Model):
 
     @property
     def _table_query(self):
+        self.env["billing.dunning.habit"]._flush_habits()
         return self._dso_query(fields.Date.context_today(self), tuple(self.env.companies.ids))
 
     @api.model
@@ -165,4 +173,186 @@ class BillingDunningDso(models.Model):
             back=2 * DSO_MONTHS - 1,
             shown=DSO_MONTHS,
             companies=companies,
+        )
+
+
+class BillingDunningPartnerDso(models.Model):
+    """Per customer: DSO (count-back) today and at the end of last month, and the average
+    payment delay of the last 3 months beside the 3 months before, so a trend shows."""
+
+    _name = "billing.dunning.partner.dso"
+    _description = "Customer DSO and Payment Delay"
+    _auto = False
+    _order = "dso desc, id"
+    _rec_name = "partner_id"
+
+    company_id = fields.Many2one("res.company", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    currency_id = fields.Many2one("res.currency", string="Company currency", readonly=True)
+    receivable = fields.Monetary(
+        string="Receivable today", currency_field="currency_id", readonly=True
+    )
+    dso = fields.Float(
+        string="DSO (days)",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 1),
+        help="Days of the customer's latest sales that its receivable represents today "
+        "(count-back method).",
+    )
+    dso_previous = fields.Float(
+        string="DSO at the end of last month",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 1),
+    )
+    dso_trend = fields.Float(
+        string="DSO change (days)",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 1),
+        help="DSO today less DSO at the end of last month: positive, the customer pays slower.",
+    )
+    payment_delay = fields.Float(
+        string="Average delay, last 3 months",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 1),
+        help="Average delay beyond the due date of its invoices paid in the last 3 months.",
+    )
+    payment_delay_previous = fields.Float(
+        string="Average delay, 3 months before",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 1),
+    )
+    delay_trend = fields.Float(
+        string="Delay change (days)",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 1),
+        help="Average delay of the last 3 months less the 3 months before.",
+    )
+    paid_count = fields.Integer(string="Invoices paid, last 3 months", readonly=True)
+
+    _depends = BillingDunningDso._depends
+
+    @property
+    def _table_query(self):
+        self.env["billing.dunning.habit"]._flush_habits()
+        return self._partner_dso_query(
+            fields.Date.context_today(self), tuple(self.env.companies.ids)
+        )
+
+    @api.model
+    def _partner_dso_query(self, today, company_ids):
+        companies = company_ids or (0,)
+        month = SQL("date_trunc('month', %s::date)::date", today)
+        return SQL(
+            """
+            WITH movement AS (
+                SELECT aml.company_id, move.commercial_partner_id AS partner_id,
+                       date_trunc('month', aml.date)::date AS month,
+                       SUM(aml.balance) AS net,
+                       SUM(CASE WHEN move.move_type IN ('out_invoice', 'out_refund',
+                                                        'out_receipt')
+                                THEN aml.balance ELSE 0 END) AS sales
+                  FROM account_move_line aml
+                  JOIN account_move move ON move.id = aml.move_id
+                  JOIN account_account acc ON acc.id = aml.account_id
+                 WHERE aml.company_id IN %(companies)s
+                   AND acc.account_type = 'asset_receivable'
+                   AND aml.parent_state = 'posted'
+                   AND aml.date <= %(today)s
+                   AND move.commercial_partner_id IS NOT NULL
+                 GROUP BY 1, 2, 3
+            ),
+            -- the receivable at two dates: today, and the end of last month
+            snapshot AS (
+                SELECT company_id, partner_id, snap,
+                       SUM(net) FILTER (WHERE month <= snap) AS receivable
+                  FROM movement
+                 CROSS JOIN (VALUES (%(month)s), ((%(month)s - INTERVAL '1 month')::date))
+                       s(snap)
+                 GROUP BY 1, 2, 3
+            ),
+            countback AS (
+                SELECT s.company_id, s.partner_id, s.snap, s.receivable, mo.sales AS k_sales,
+                       LEAST((mo.month + INTERVAL '1 month - 1 day')::date, %(today)s)
+                       - mo.month + 1 AS k_days,
+                       SUM(mo.sales) OVER (
+                           PARTITION BY s.company_id, s.partner_id, s.snap
+                           ORDER BY mo.month DESC
+                       ) AS cum
+                  FROM snapshot s
+                  JOIN movement mo
+                    ON mo.company_id = s.company_id
+                   AND mo.partner_id = s.partner_id
+                   AND mo.month <= s.snap
+                   AND mo.month > s.snap - %(shown)s * INTERVAL '1 month'
+                 WHERE s.receivable > 0
+            ),
+            dso AS (
+                SELECT company_id, partner_id, snap,
+                       SUM(CASE
+                               WHEN k_sales <= 0 THEN 0
+                               WHEN cum <= receivable THEN k_days
+                               WHEN cum - k_sales < receivable
+                               THEN (receivable - (cum - k_sales)) / k_sales * k_days
+                               ELSE 0
+                           END) AS dso
+                  FROM countback
+                 GROUP BY 1, 2, 3
+            ),
+            delay AS (
+                SELECT company_id, commercial_partner_id AS partner_id,
+                       AVG(billing_paid_delay) FILTER (
+                           WHERE billing_paid_date > %(today)s - INTERVAL '3 months')
+                           AS delay,
+                       COUNT(*) FILTER (
+                           WHERE billing_paid_date > %(today)s - INTERVAL '3 months') AS n,
+                       AVG(billing_paid_delay) FILTER (
+                           WHERE billing_paid_date <= %(today)s - INTERVAL '3 months')
+                           AS delay_previous
+                  FROM account_move
+                 WHERE company_id IN %(companies)s
+                   AND billing_paid_date > %(today)s - INTERVAL '6 months'
+                   AND billing_paid_date <= %(today)s
+                 GROUP BY 1, 2
+            ),
+            pairs AS (
+                SELECT company_id, partner_id FROM snapshot
+                 WHERE snap = %(month)s AND receivable != 0
+                UNION
+                SELECT company_id, partner_id FROM delay
+            )
+            -- the same id for a company's customer whoever asks (unique across companies)
+            SELECT p.company_id::bigint * 1000000000 + p.partner_id AS id,
+                   p.company_id, p.partner_id, c.currency_id,
+                   COALESCE(now.receivable, 0) AS receivable,
+                   COALESCE(d_now.dso, 0) AS dso,
+                   COALESCE(d_before.dso, 0) AS dso_previous,
+                   COALESCE(d_now.dso, 0) - COALESCE(d_before.dso, 0) AS dso_trend,
+                   dl.delay AS payment_delay, dl.delay_previous AS payment_delay_previous,
+                   dl.delay - dl.delay_previous AS delay_trend,
+                   COALESCE(dl.n, 0) AS paid_count
+              FROM pairs p
+              JOIN res_company c ON c.id = p.company_id
+              LEFT JOIN snapshot now
+                     ON now.company_id = p.company_id AND now.partner_id = p.partner_id
+                    AND now.snap = %(month)s
+              LEFT JOIN dso d_now
+                     ON d_now.company_id = p.company_id AND d_now.partner_id = p.partner_id
+                    AND d_now.snap = %(month)s
+              LEFT JOIN dso d_before
+                     ON d_before.company_id = p.company_id
+                    AND d_before.partner_id = p.partner_id
+                    AND d_before.snap = (%(month)s - INTERVAL '1 month')::date
+              LEFT JOIN delay dl
+                     ON dl.company_id = p.company_id AND dl.partner_id = p.partner_id
+            """,
+            companies=companies,
+            today=today,
+            month=month,
+            shown=DSO_MONTHS,
         )

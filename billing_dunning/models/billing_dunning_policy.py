@@ -359,8 +359,134 @@ class BillingDunningPolicy(models.Model):
                 for key, late, label, amount in specs
             ]
         )
-        moves.action_post()
+        customers, history, paid_on = self._demo_create_history(company, journal, today)
+        # not due yet (or just due): the cash-in forecast of the coming weeks
+        coming = Move.create(
+            [
+                self._demo_invoice_vals(company, journal, partner, today, due, label, amount)
+                for partner, due, label, amount in [
+                    (customers["martin"], 12, "Pains et viennoiseries", 420.0),
+                    (refs["dubois"], 20, "Escalier chêne", 3600.0),
+                    (customers["roux"], 28, "Restauration de fauteuils", 1250.0),
+                    (customers["roux"], -6, "Tissus d'ameublement", 560.0),
+                    (refs["lefebvre"], 25, "Entretien annuel", 240.0),
+                ]
+            ]
+        )
+        # posted oldest first: the journal's numbering follows the dates
+        for move in (history + moves + coming).sorted(lambda m: (m.invoice_date, m.id)):
+            move.action_post()
+        bank = self.env["account.journal"].search(
+            [*self.env["account.journal"]._check_company_domain(company), ("type", "=", "bank")],
+            limit=1,
+        )
+        # paid in the order of the payment dates (the bank journal's numbering)
+        for paid, move in sorted(
+            zip(paid_on, history, strict=True), key=lambda pair: (pair[0], pair[1].id)
+        ):
+            self.env["account.payment.register"].with_company(company).with_context(
+                active_model="account.move", active_ids=move.ids
+            ).create({"payment_date": paid, "journal_id": bank.id})._create_payments()
         if "billing.pa.platform" in self.env:
             # billing_fr_compliance's demo platform: Garnier's most overdue invoice disputed
             self.env["billing.pa.platform"]._billing_pa_demo_data()
+        else:
+            garnier = moves.filtered(lambda move: move.partner_id == refs["garnier"])
+            garnier.write(
+                {"dunning_disputed": True, "dunning_dispute_reason": "Marchandise abîmée"}
+            )
         return True
+
+    @api.model
+    def _demo_invoice_vals(self, company, journal, partner, today, due, label, amount):
+        """Demo: an invoice due in ``due`` days (negative: ago), dated 30 days before."""
+        return {
+            "move_type": "out_invoice",
+            "company_id": company.id,
+            "journal_id": journal.id,
+            "partner_id": partner.id,
+            "invoice_date": today + timedelta(days=due - 30),
+            "invoice_date_due": today + timedelta(days=due),
+            "invoice_line_ids": [
+                Command.create(
+                    {
+                        "name": label,
+                        "quantity": 1,
+                        "price_unit": amount,
+                        "tax_ids": [Command.set(company.account_sale_tax_id.ids)],
+                    }
+                )
+            ],
+        }
+
+    @api.model
+    def _demo_create_history(self, company, journal, today):
+        """Demo: a year of paid invoices, one a month, for customers with distinct habits,
+        so that the schedule's expected dates, the forecast and its backtest are alive:
+        Boulangerie Martin pays on the due date, Menuiserie Dubois about 20 days late,
+        Atelier Roux a few days after the second reminder (20 days), Transports Garnier
+        about a week late (its open invoice is disputed). Julie Lefebvre has no paid
+        invoice: she gets the company's habit. Returns the customers by key, the invoices
+        (not posted) and the date each is paid."""
+        Partner = self.env["res.partner"]
+        new = {
+            "martin": Partner.create(
+                {
+                    "name": "Boulangerie Martin",
+                    "is_company": True,
+                    "email": "contact@boulangerie-martin.example",
+                    "vat": "FR96412345670",
+                    "street": "21 rue Saint-Jean",
+                    "city": "Lyon",
+                    "zip": "69007",
+                    "country_id": self.env.ref("base.fr").id,
+                    "lang": "fr_FR" if self.env["res.lang"]._lang_get("fr_FR") else False,
+                }
+            ),
+            "roux": Partner.create(
+                {
+                    "name": "Atelier Roux",
+                    "is_company": True,
+                    "email": "atelier@roux.example",
+                    "vat": "FR31523187904",
+                    "street": "3 quai Jean Jaurès",
+                    "city": "Vienne",
+                    "zip": "38200",
+                    "country_id": self.env.ref("base.fr").id,
+                    "lang": "fr_FR" if self.env["res.lang"]._lang_get("fr_FR") else False,
+                }
+            ),
+        }
+        customers = {
+            **new,
+            "dubois": self.env.ref("billing_dunning.demo_partner_dubois"),
+            "garnier": self.env.ref("billing_dunning.demo_partner_garnier"),
+        }
+        # days paid after the due date, invoice by invoice (oldest first): a habit with
+        # its noise, and one outlier each for the late payers
+        delays = {
+            "martin": [0, -1, 0, 2, 0, 0, -3, 1, 0, 0, 1, 0],
+            "dubois": [18, 22, 19, 25, 21, 17, 20, 23, 45, 19, 21, 20],
+            "roux": [23, 22, 25, 22, 24, 23, 21, 26, 22, 23, 24, 22],
+            "garnier": [7, 9, 6, 8, 30, 7, 8, 6, 9, 7, 8, 7],
+        }
+        amounts = {"martin": 380.0, "dubois": 2400.0, "roux": 950.0, "garnier": 720.0}
+        Move = self.env["account.move"].with_company(company)
+        vals, paid_on = [], []
+        for month in range(12):
+            # due 353 days ago for the oldest, 45 days ago for the latest
+            due = -45 - 28 * (11 - month)
+            for key, partner in customers.items():
+                vals.append(
+                    self._demo_invoice_vals(
+                        company,
+                        journal,
+                        partner,
+                        today,
+                        due,
+                        "Prestations du mois",
+                        amounts[key] + 10 * month,
+                    )
+                )
+                paid_on.append(today + timedelta(days=due + delays[key][month]))
+        return customers, Move.create(vals), paid_on

@@ -14,8 +14,6 @@ BUCKETS = [
     ("3_90", "61-90 days"),
     ("4_older", "Over 90 days"),
 ]
-# paid invoices a customer's habit is learnt from (its latest ones)
-HABIT_WINDOW = 12
 # weeks of the cash-in forecast counted week by week; months beyond
 FORECAST_WEEKS = 13
 # without a dunning policy, the wait after 211 Paiement transmis (the policy's default)
@@ -129,6 +127,8 @@ class BillingDunningReceivable(models.Model):
 
     _depends = {
         "account.move": [
+            "billing_paid_date",
+            "billing_paid_delay",
             "name",
             "state",
             "move_type",
@@ -163,13 +163,15 @@ class BillingDunningReceivable(models.Model):
             "promise_date",
             "promise_amount",
         ],
-        "billing.dunning.policy": ["company_id", "is_default", "pa_payment_sent_days"],
+        "billing.dunning.policy": ["company_id", "is_default", "sequence", "pa_payment_sent_days"],
+        "billing.dunning.habit": ["company_id", "partner_id", "delay", "count"],
     }
 
     # ------------------------------------------------------------------ the query
 
     @property
     def _table_query(self):
+        self.env["billing.dunning.habit"]._flush_habits()
         query = self._receivable_query(
             fields.Date.context_today(self), tuple(self.env.companies.ids)
         )
@@ -198,58 +200,29 @@ class BillingDunningReceivable(models.Model):
     @api.model
     def _habit_query(self, today, company_ids):
         """CTEs ``paid_move`` (one row per paid customer invoice: its delay in days beyond
-        the due date, averaged over its receivable lines, and when it was paid),
-        ``partner_habit`` (median over each customer's latest paid invoices) and
-        ``company_habit`` (median over the company's invoices paid in the last 12 months)."""
+        the due date and when it was paid, as stored on the invoice by
+        ``billing.dunning.habit``) and ``company_habit`` (median over the company's invoices
+        paid in the last 12 months, read from an index)."""
         return SQL(
             """
-            paid_line AS (
-                SELECT aml.company_id, aml.move_id, move.commercial_partner_id AS partner_id,
-                       move.invoice_date,
-                       MAX(paying.date) AS paid_date,
-                       MAX(paying.date) - aml.date_maturity AS delay
-                  FROM account_move_line aml
-                  JOIN account_move move ON move.id = aml.move_id
-                  JOIN account_account acc ON acc.id = aml.account_id
-                  JOIN account_partial_reconcile apr ON apr.debit_move_id = aml.id
-                  -- paid when the payment (or credit note) that settled it is dated
-                  JOIN account_move_line paying ON paying.id = apr.credit_move_id
-                 WHERE aml.company_id IN %(companies)s
-                   AND acc.account_type = 'asset_receivable'
-                   AND aml.reconciled
-                   AND aml.parent_state = 'posted'
-                   AND move.move_type = 'out_invoice'
-                   AND move.payment_state IN ('paid', 'in_payment')
-                   AND aml.date_maturity IS NOT NULL
-                 GROUP BY aml.id, move.id
-            ),
             paid_move AS (
-                SELECT company_id, partner_id, move_id, MIN(invoice_date) AS invoice_date,
-                       MAX(paid_date) AS paid_date, AVG(delay) AS delay,
-                       ROW_NUMBER() OVER (
-                           PARTITION BY company_id, partner_id
-                           ORDER BY MAX(paid_date) DESC, move_id DESC
-                       ) AS recent
-                  FROM paid_line
-                 GROUP BY company_id, partner_id, move_id
+                SELECT company_id, commercial_partner_id AS partner_id, id AS move_id,
+                       invoice_date, billing_paid_date AS paid_date,
+                       billing_paid_delay AS delay
+                  FROM account_move
+                 WHERE company_id IN %(companies)s
+                   AND billing_paid_date IS NOT NULL
             ),
-            partner_habit AS (
-                SELECT company_id, partner_id, COUNT(*) AS n,
-                       PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY delay) AS delay
-                  FROM paid_move
-                 WHERE recent <= %(window)s
-                 GROUP BY company_id, partner_id
-            ),
-            company_habit AS (
+            company_habit AS MATERIALIZED (
                 SELECT company_id, COUNT(*) AS n,
-                       PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY delay) AS delay
-                  FROM paid_move
-                 WHERE paid_date > %(year_ago)s
+                       PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY billing_paid_delay) AS delay
+                  FROM account_move
+                 WHERE company_id IN %(companies)s
+                   AND billing_paid_date > %(year_ago)s
                  GROUP BY company_id
             )
             """,
             companies=company_ids or (0,),
-            window=HABIT_WINDOW,
             year_ago=today - timedelta(days=365),
         )
 
@@ -270,6 +243,38 @@ class BillingDunningReceivable(models.Model):
         return SQL(
             """
             WITH %(habit)s,
+            default_policy AS MATERIALIZED (
+                SELECT DISTINCT ON (company_id) company_id, pa_payment_sent_days
+                  FROM billing_dunning_policy
+                 WHERE company_id IN %(companies)s AND is_default
+                 ORDER BY company_id, sequence, id
+            ),
+            -- a promise covers the customer's lines by due date, up to its amount: only the
+            -- lines of customers with a current promise are ranked
+            promise_cover AS MATERIALIZED (
+                SELECT aml.id,
+                       SUM(CASE WHEN aml.amount_residual > 0 AND NOT %(retention)s
+                                THEN aml.amount_residual ELSE 0 END) OVER (
+                           PARTITION BY aml.company_id, fu.partner_id
+                           ORDER BY COALESCE(aml.date_maturity, aml.date), aml.id
+                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+                       ) AS promised_before
+                  FROM billing_dunning_followup fu
+                  -- a receivable line's partner is its move's commercial partner (indexed)
+                  JOIN account_move_line aml
+                    ON aml.partner_id = fu.partner_id
+                   AND aml.company_id = fu.company_id
+                  JOIN account_move move
+                    ON move.id = aml.move_id
+                   AND move.commercial_partner_id = fu.partner_id
+                  JOIN account_account acc ON acc.id = aml.account_id
+                 WHERE fu.company_id IN %(companies)s
+                   AND fu.promise_date >= %(today)s
+                   AND acc.account_type = 'asset_receivable'
+                   AND aml.parent_state = 'posted'
+                   AND NOT aml.reconciled
+                   AND aml.amount_residual != 0
+            ),
             open_line AS (
                 SELECT aml.id, aml.id AS move_line_id, aml.move_id, aml.company_id,
                        aml.company_currency_id AS currency_id,
@@ -297,7 +302,8 @@ class BillingDunningReceivable(models.Model):
                        %(pa_date)s AS pa_status_date,
                        COALESCE(pol.pa_payment_sent_days, defpol.pa_payment_sent_days,
                                 %(pa_days)s) AS pa_days,
-                       ph.delay AS partner_delay, ph.n AS partner_n,
+                       pc.promised_before,
+                       ph.delay AS partner_delay, ph.count AS partner_n,
                        ch.delay AS company_delay, ch.n AS company_n
                   FROM account_move_line aml
                   JOIN account_move move ON move.id = aml.move_id
@@ -306,17 +312,12 @@ class BillingDunningReceivable(models.Model):
                          ON fu.company_id = aml.company_id
                         AND fu.partner_id = move.commercial_partner_id
                   LEFT JOIN billing_dunning_policy pol ON pol.id = fu.policy_id
-                  LEFT JOIN LATERAL (
-                        SELECT p.pa_payment_sent_days
-                          FROM billing_dunning_policy p
-                         WHERE p.company_id = aml.company_id AND p.is_default
-                         ORDER BY p.sequence, p.id
-                         LIMIT 1
-                  ) defpol ON TRUE
-                  LEFT JOIN partner_habit ph
+                  LEFT JOIN default_policy defpol ON defpol.company_id = aml.company_id
+                  LEFT JOIN billing_dunning_habit ph
                          ON ph.company_id = aml.company_id
                         AND ph.partner_id = move.commercial_partner_id
                   LEFT JOIN company_habit ch ON ch.company_id = aml.company_id
+                  LEFT JOIN promise_cover pc ON pc.id = aml.id
                  WHERE aml.company_id IN %(companies)s
                    AND acc.account_type = 'asset_receivable'
                    AND aml.parent_state = 'posted'
@@ -330,14 +331,7 @@ class BillingDunningReceivable(models.Model):
                            WHEN ol.disputed THEN 'dispute'
                            WHEN ol.pa_status_code IN %(blocking)s THEN 'platform'
                            WHEN ol.paused_until IS NOT NULL THEN 'paused'
-                       END AS held_reason,
-                       -- the promise covers the customer's lines by due date, up to its amount
-                       SUM(CASE WHEN ol.amount_residual > 0 AND NOT ol.is_retention
-                                THEN ol.amount_residual ELSE 0 END) OVER (
-                           PARTITION BY ol.company_id, ol.partner_id
-                           ORDER BY ol.date_maturity, ol.id
-                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
-                       ) AS promised_before
+                       END AS held_reason
                   FROM open_line ol
             ),
             expected AS (
@@ -420,8 +414,43 @@ class BillingDunningReceivable(models.Model):
             weeks=FORECAST_WEEKS,
         )
 
+    # ------------------------------------------------------------------ actions
+
+    @api.model
+    def _action_forecast(self):
+        """The cash-in forecast, its title saying how far the expected dates were from the
+        real ones over the last 12 months (the backtest), beside the due date's error."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "billing_dunning.billing_dunning_receivable_forecast_action"
+        )
+        tests = self.env["billing.dunning.backtest"].search([])
+        count = sum(tests.mapped("invoice_count"))
+        if count:
+            expected = sum(t.expected_error * t.invoice_count for t in tests) / count
+            due = sum(t.due_error * t.invoice_count for t in tests) / count
+            action["name"] = _(
+                "Cash-in Forecast (expected dates off by %(expected)s days on average, "
+                "due dates by %(due)s, over %(count)s invoices paid in 12 months)",
+                expected=format(expected, ".1f"),
+                due=format(due, ".1f"),
+                count=count,
+            )
+        return action
+
     # ------------------------------------------------------------------ explanation
 
+    # what the sentence is made of: fetched by the list's own search query (search_fetch
+    # follows these), rather than by a second run of the report's query
+    @api.depends(
+        "expected_rule",
+        "expected_date",
+        "held_reason",
+        "pa_status_code",
+        "pa_status_date",
+        "paused_until",
+        "habit_delay",
+        "habit_count",
+    )
     @api.depends_context("lang")
     def _compute_expected_explanation(self):
         for line in self:

@@ -9,6 +9,7 @@ from . import (
     test_dunning_platform_e2e,
     test_dunning_platform_status,
     test_dunning_receivable,
+    test_dunning_receivable_demo,
     test_dunning_receivable_tour,
     test_dunning_review,
     test_dunning_run,

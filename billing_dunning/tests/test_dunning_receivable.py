@@ -282,6 +282,57 @@ class TestDunningReceivable(DunningCommon):
         self.assertEqual(line.expected_date, day(-3))
         self.assertIn("No paid invoice", line.expected_explanation)
 
+    def _habit(self, partner):
+        return self.env["billing.dunning.habit"].search(
+            [("company_id", "=", self.company.id), ("partner_id", "=", partner.id)]
+        )
+
+    def test_habit_learnt_when_paid_and_forgotten_when_unpaid(self):
+        """The stored habit follows the payments: learnt at reconciliation, undone with it,
+        and the daily cron puts back what SQL changed behind the ORM's back."""
+        self.assertEqual((self._habit(self.habit).count, self._habit(self.habit).delay), (5, 12))
+        self.assertFalse(self._habit(self.aged))
+        self.assertEqual(self._line(self.aged_moves[5]).expected_rule, "company_habit")
+        # Buckets SAS pays the 200 due yesterday 20 days late (as of its payment date)
+        payment = self._pay(self.aged_moves[-1], 200.0, day(19))
+        self.env.cr.flush()  # the commit's precommit hooks
+        self.assertEqual(self.aged_moves[-1].billing_paid_date, day(19))
+        self.assertEqual(self.aged_moves[-1].billing_paid_delay, 20.0)
+        self.assertEqual((self._habit(self.aged).count, self._habit(self.aged).delay), (1, 20))
+        line = self._line(self.aged_moves[5])
+        self.assertEqual((line.expected_rule, line.expected_date), ("habit", day(25)))
+        self.assertIn("last 1 paid invoices", line.expected_explanation)
+        # the payment undone: no habit any more, read in the same transaction
+        payment.move_id.line_ids.remove_move_reconcile()
+        self.assertEqual(self._line(self.aged_moves[5]).expected_rule, "company_habit")
+        self.assertFalse(self._habit(self.aged))
+        self.assertFalse(self.aged_moves[-1].billing_paid_date)
+        # changed by SQL: the daily cron learns it again, a chunk per call
+        self.env.cr.execute(
+            "UPDATE account_move SET billing_paid_date = NULL WHERE commercial_partner_id = %s",
+            [self.habit.id],
+        )
+        self.env.cr.execute("DELETE FROM billing_dunning_habit")
+        self.env.invalidate_all()
+        Habit = self.env["billing.dunning.habit"]
+        cron = self.env.ref("billing_dunning.ir_cron_billing_dunning_habit")
+        self.assertEqual(cron.code, "model._cron_refresh()")
+        Habit._cron_refresh(chunk=3)
+        self.assertEqual(
+            self.env["ir.config_parameter"].get_param("billing_dunning.habit_cron_cursor"),
+            str(
+                self.env["account.move"]
+                .search([("move_type", "=", "out_invoice")], order="id")[2]
+                .id
+            ),
+        )
+        while Habit._cron_refresh(chunk=3) == 3:
+            pass
+        self.assertEqual((self._habit(self.habit).count, self._habit(self.habit).delay), (5, 12))
+        self.assertEqual(
+            self.env["ir.config_parameter"].get_param("billing_dunning.habit_cron_cursor"), "0"
+        )
+
     def test_forecast_months_beyond_13_weeks(self):
         move = self._invoice(self.habit, day(120), 50.0)
         line = self._line(move)
@@ -316,6 +367,38 @@ class TestDunningReceivable(DunningCommon):
             self.assertEqual(june.payment_delay, 71.0)
             self.assertFalse(by_month[date(2025, 3, 1)].dso)
 
+    def test_customer_dso_and_trend(self):
+        company2 = self.company2
+        april = self._invoice(self.aged, date(2025, 4, 1), 1000.0, company=company2)
+        may = self._invoice(self.aged, date(2025, 5, 10), 3100.0, company=company2)
+        self._invoice(self.aged, date(2025, 6, 10), 3000.0, company=company2)
+        self._pay(april, 1000.0, date(2025, 6, 11))
+        self._pay(may, 2100.0, date(2025, 6, 15))
+        env = self.env(context=dict(self.env.context, allowed_company_ids=company2.ids))
+        with freeze_time(TODAY):
+            menu = self.env.ref("billing_dunning.billing_dunning_partner_dso_menu")
+            model = env[menu.action.res_model]
+            row = model.search([("partner_id", "=", self.aged.id)])
+            self.assertEqual(row.company_id, company2)
+            self.assertEqual(row.receivable, 4000.0)
+            # today as the company's (one customer); end of May: 4100 = 3100 + 1000 of April
+            self.assertAlmostEqual(row.dso, 40.0, places=3)
+            self.assertAlmostEqual(row.dso_previous, 61.0, places=3)
+            self.assertAlmostEqual(row.dso_trend, -21.0, places=3)
+            # April's invoice paid 71 days late in June; nothing paid the 3 months before
+            self.assertEqual((row.payment_delay, row.paid_count), (71.0, 1))
+            self.assertFalse(row.payment_delay_previous)
+            # Lenoir SA (first company) paid 200 and 11 days late in the last 3 months, 10,
+            # 12 and 20 the 3 months before: paying slower
+            lenoir = model.search([("partner_id", "=", self.habit.id)])
+            self.assertFalse(lenoir)  # another company
+            lenoir = model.with_context(allowed_company_ids=self.company.ids).search(
+                [("partner_id", "=", self.habit.id)]
+            )
+            self.assertEqual(lenoir.payment_delay, 105.5)
+            self.assertEqual(lenoir.payment_delay_previous, 14.0)
+            self.assertEqual(lenoir.delay_trend, 91.5)
+
     def test_backtest(self):
         env = self.env(context=dict(self.env.context, allowed_company_ids=self.company.ids))
         with freeze_time(TODAY):
@@ -330,6 +413,15 @@ class TestDunningReceivable(DunningCommon):
             self.assertAlmostEqual(row.expected_error, 237 / 7, places=3)
             self.assertAlmostEqual(row.due_error, 255 / 7, places=3)
             self.assertAlmostEqual(row.improvement, 100 * (1 - 237 / 255), places=3)
+            # the forecast's menu and the follow-up list's button say it in the title
+            menu = self.env.ref("billing_dunning.billing_dunning_receivable_forecast_menu")
+            self.assertEqual(menu.action._name, "ir.actions.server")
+            action = menu.action.with_env(env).run()
+        self.assertEqual(action["res_model"], "billing.dunning.receivable")
+        self.assertIn("off by 33.9 days", action["name"])
+        self.assertIn("due dates by 36.4", action["name"])
+        arch = self.env["billing.dunning.customer"].get_views([(False, "list")])["views"]["list"]
+        self.assertIn(f"{menu.action.id}", arch["arch"])
 
     # ------------------------------------------------------------------ statement
 

@@ -24,6 +24,8 @@ MATRIX = {
     "billing.dunning.backtest": ("-", "r", "r", "-", "-"),
     "billing.dunning.customer": ("-", "r", "r", "-", "-"),
     "billing.dunning.dso": ("-", "r", "r", "-", "-"),
+    "billing.dunning.habit": ("-", "r", "r", "-", "-"),
+    "billing.dunning.partner.dso": ("-", "r", "r", "-", "-"),
     "billing.dunning.receivable": ("-", "r", "r", "-", "-"),
     "billing.dunning.policy": ("-", "r", "rwcd", "-", "-"),
     "billing.dunning.level": ("-", "r", "rwcd", "-", "-"),

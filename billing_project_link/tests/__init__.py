@@ -18,6 +18,7 @@ from . import (
     test_situation_invoicing,
     test_situation_milestones_timesheets,
     test_situation_retention,
+    test_situation_retention_schedule,
     test_situation_screens,
     test_tour,
 )
