@@ -37,3 +37,18 @@ from . import (
     res_company_ereport,
     res_config_settings_ereport,
 )
+
+# isort: split
+# billing quality and credit-note controls (issue 22)
+from . import (
+    account_move_quality,
+    billing_fr_credit_reason,
+    billing_fr_quality_report,
+    billing_fr_refusal,
+    res_company_quality,
+    res_config_settings_quality,
+)
+
+# isort: split
+# demo data of the billing quality report (extends billing.fr.refusal)
+from . import billing_fr_quality_demo

@@ -27,4 +27,4 @@ from . import test_billing_pa
 
 # isort: split
 # e-reporting (flux 10, issue 20)
-from . import test_ereport, test_ereport_tour, test_pa_poll, test_pa_send_workers
+from . import test_ereport, test_ereport_tour, test_pa_poll, test_pa_send_workers, test_quality
