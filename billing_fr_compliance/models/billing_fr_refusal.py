@@ -67,6 +67,8 @@ class BillingFrRefusal(models.Model):
         """Delete the refusals older than their company's retention period, ``limit`` at a
         time: when more are left the cron is triggered again (safe to rerun, and under two
         workers: the rows one run locks are skipped by the other)."""
+        self.env["res.company"].flush_model(["billing_refusal_retention_months"])
+        self.flush_model()
         self.env.cr.execute(
             SQL(
                 """
@@ -86,6 +88,7 @@ class BillingFrRefusal(models.Model):
             )
         )
         deleted = self.env.cr.rowcount
+        self.invalidate_model()
         _logger.info("gate refusals purged: %s", deleted)
         if deleted == limit:
             cron = self.env.ref(

@@ -80,7 +80,9 @@ class TestEreport(BillingPaCase):
                 {
                     "journal_id": invoice.journal_id.id,
                     "reason": "Retour",
-                    "fr_credit_reason_id": self.env.ref("billing_fr_compliance.billing_fr_credit_reason_return").id,
+                    "fr_credit_reason_id": self.env.ref(
+                        "billing_fr_compliance.billing_fr_credit_reason_return"
+                    ).id,
                     "date": day,
                 }
             )

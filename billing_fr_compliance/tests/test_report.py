@@ -78,7 +78,9 @@ class TestInvoiceReport(BillingFrCommon):
         refund = self._invoice(
             move_type="out_refund",
             fr_credit_reason="Marchandise abîmée",
-            fr_credit_reason_id=self.env.ref("billing_fr_compliance.billing_fr_credit_reason_return"),
+            fr_credit_reason_id=self.env.ref(
+                "billing_fr_compliance.billing_fr_credit_reason_return"
+            ),
             reversed_entry_id=invoice,
         )
         refund.action_post()
