@@ -14,3 +14,7 @@ from . import (
     sale_order_line,
     stock_picking,
 )
+
+# isort: split
+# billing lead time (issue 22)
+from . import account_move_operator, billing_lead_time_report

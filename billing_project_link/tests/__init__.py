@@ -7,6 +7,7 @@ from . import (
     test_delivery_race,
     test_install,
     test_install_history,
+    test_lead_time,
     test_notify_without_email,
     test_security,
     test_situation_access,
