@@ -71,6 +71,9 @@ class BillingFrRefusal(models.Model):
                         "company_id": company.id,
                         "partner_id": partners[step % 2].id,
                         "invoice_date": date,
+                        # due in 30 days, whatever the customer's usual terms
+                        "invoice_payment_term_id": False,
+                        "invoice_date_due": date + timedelta(days=30),
                         "invoice_line_ids": [
                             Command.create(
                                 {
