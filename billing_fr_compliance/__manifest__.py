@@ -49,6 +49,10 @@
         "data/billing_fr_ereport_cron_data.xml",
         "views/billing_fr_ereport_views.xml",
         "views/res_config_settings_pa_views.xml",
+        # billing quality and credit-note controls (issue 22)
+        "security/billing_fr_quality_security.xml",
+        "data/billing_fr_quality_data.xml",
+        "views/billing_fr_quality_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",

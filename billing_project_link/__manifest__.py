@@ -24,6 +24,9 @@
         "views/billing_backlog_report_views.xml",
         "report/report_invoice_situation.xml",
         "wizards/stock_picking_invoice_views.xml",
+        # billing lead time (issue 22)
+        "security/billing_lead_time_security.xml",
+        "views/billing_lead_time_views.xml",
     ],
     "demo": ["demo/stock_picking_demo.xml", "demo/billing_situation_demo.xml"],
     "assets": {

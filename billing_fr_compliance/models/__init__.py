@@ -54,4 +54,19 @@ from . import (
 
 # isort: split
 # billing.fr.ereport, one concern a file (after the record's own file)
-from . import billing_fr_ereport_collect, billing_fr_ereport_file, billing_fr_ereport_send
+# billing quality and credit-note controls (issue 22)
+from . import (
+    account_move_quality,
+    billing_fr_credit_reason,
+    billing_fr_ereport_collect,
+    billing_fr_ereport_file,
+    billing_fr_ereport_send,
+    billing_fr_quality_report,
+    billing_fr_refusal,
+    res_company_quality,
+    res_config_settings_quality,
+)
+
+# isort: split
+# demo data of the billing quality report (extends billing.fr.refusal)
+from . import billing_fr_quality_demo

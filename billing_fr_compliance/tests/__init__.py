@@ -30,6 +30,5 @@ from . import test_billing_pa
 from . import test_ereport, test_ereport_tour, test_pa_poll, test_pa_send_workers
 
 # isort: split
-from . import test_pa_status_workers
 # training: help texts of the legal identity and of the gate (issue 22)
-from . import test_legal_help
+from . import test_legal_help, test_pa_status_workers, test_quality

@@ -184,6 +184,9 @@ class TestBillingPa(BillingPaCase):
             )
         )
         wizard.reason = "Marchandise abîmée"
+        wizard.fr_credit_reason_id = self.env.ref(
+            "billing_fr_compliance.billing_fr_credit_reason_return"
+        )
         wizard.journal_id = invoice.journal_id
         action = wizard.save().refund_moves()
         refund = self.env["account.move"].browse(action["res_id"])

@@ -25,6 +25,9 @@ class TestCreditNote(BillingFrCommon):
             )
         )
         wizard.reason = reason or ""
+        wizard.fr_credit_reason_id = self.env.ref(
+            "billing_fr_compliance.billing_fr_credit_reason_return"
+        )
         wizard.journal_id = self.invoice.journal_id
         action = wizard.save().refund_moves()
         return self.env["account.move"].browse(action["res_id"])
@@ -45,7 +48,13 @@ class TestCreditNote(BillingFrCommon):
         self.assertEqual(refund.state, "posted")
 
     def test_original_invoice_required(self):
-        refund = self._invoice(move_type="out_refund", fr_credit_reason="Retour")
+        refund = self._invoice(
+            move_type="out_refund",
+            fr_credit_reason="Retour",
+            fr_credit_reason_id=self.env.ref(
+                "billing_fr_compliance.billing_fr_credit_reason_return"
+            ),
+        )
         with self.assertRaisesRegex(UserError, "Original invoice of the credit note"):
             refund.action_post()
         refund.reversed_entry_id = self.invoice
@@ -58,7 +67,12 @@ class TestCreditNote(BillingFrCommon):
         # the invoice is fully credited: a second credit note is refused, even in warn mode
         self.company.fr_gate_mode = "warn"
         second = self._invoice(
-            move_type="out_refund", fr_credit_reason="Doublon", reversed_entry_id=self.invoice
+            move_type="out_refund",
+            fr_credit_reason="Doublon",
+            fr_credit_reason_id=self.env.ref(
+                "billing_fr_compliance.billing_fr_credit_reason_duplicate"
+            ),
+            reversed_entry_id=self.invoice,
         )
         with self.assertRaisesRegex(UserError, "more than the invoice"):
             second.action_post()
@@ -88,6 +102,9 @@ class TestCreditNote(BillingFrCommon):
         half = self._invoice(
             move_type="out_refund",
             fr_credit_reason="Remise",
+            fr_credit_reason_id=self.env.ref(
+                "billing_fr_compliance.billing_fr_credit_reason_discount"
+            ),
             reversed_entry_id=self.invoice,
             products=self.goods,
         )
@@ -95,6 +112,9 @@ class TestCreditNote(BillingFrCommon):
         rest = self._invoice(
             move_type="out_refund",
             fr_credit_reason="Retour",
+            fr_credit_reason_id=self.env.ref(
+                "billing_fr_compliance.billing_fr_credit_reason_return"
+            ),
             reversed_entry_id=self.invoice,
             products=self.service,
         )

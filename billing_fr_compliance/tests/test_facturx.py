@@ -189,7 +189,15 @@ class TestFacturx(BillingFrCommon):
             reversal = (
                 self.env["account.move.reversal"]
                 .with_context(active_model="account.move", active_ids=invoice.ids)
-                .create({"journal_id": invoice.journal_id.id, "reason": "Retour"})
+                .create(
+                    {
+                        "journal_id": invoice.journal_id.id,
+                        "reason": "Retour",
+                        "fr_credit_reason_id": self.env.ref(
+                            "billing_fr_compliance.billing_fr_credit_reason_return"
+                        ).id,
+                    }
+                )
             )
             credit_note = self.env["account.move"].browse(reversal.refund_moves()["res_id"])
             credit_note.action_post()

@@ -209,6 +209,9 @@ class TestPaStatusOut(BillingPaStatusCommon):
             )
         )
         wizard.reason = "Prestation annulée"
+        wizard.fr_credit_reason_id = self.env.ref(
+            "billing_fr_compliance.billing_fr_credit_reason_cancel"
+        )
         wizard.journal_id = self.invoice.journal_id
         refund = self.env["account.move"].browse(wizard.save().refund_moves()["res_id"])
         refund.action_post()

@@ -76,7 +76,12 @@ class TestInvoiceReport(BillingFrCommon):
         invoice = self._invoice()
         invoice.action_post()
         refund = self._invoice(
-            move_type="out_refund", fr_credit_reason="Marchandise abîmée", reversed_entry_id=invoice
+            move_type="out_refund",
+            fr_credit_reason="Marchandise abîmée",
+            fr_credit_reason_id=self.env.ref(
+                "billing_fr_compliance.billing_fr_credit_reason_return"
+            ),
+            reversed_entry_id=invoice,
         )
         refund.action_post()
         html = self._html(refund)

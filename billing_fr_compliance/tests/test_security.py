@@ -28,9 +28,12 @@ MATRIX = {
     "billing.pa.flow": ("-", "r", "rwcd", "-", "-"),
     "billing.pa.status": ("-", "r", "rwcd", "-", "-"),
     "billing.pa.status.answer": ("-", "rwc", "rwc", "-", "-"),
+    "billing.fr.credit.reason": ("-", "r", "rwcd", "-", "-"),
+    "billing.fr.refusal": ("-", "r", "r", "-", "-"),
+    "billing.fr.quality.report": ("-", "r", "r", "-", "-"),
 }
 # national data, the same for every company (no company_id): no company rule
-SHARED = {"billing.fr.rate"}
+SHARED = {"billing.fr.rate", "billing.fr.credit.reason"}
 # relations without a company check, and why: the check has no company (it covers the
 # journals of the user's companies, which their own rules filter)
 NO_COMPANY_CHECK = ["billing.fr.numbering.check.journal_ids"]
@@ -247,6 +250,10 @@ class TestSecurity(BillingFrCommon):
         Answer = self.env["billing.pa.status.answer"].with_user(self.user_a)
         Answer.create({"move_id": self.move.id, "code": "220"})
         check = self.env["billing.fr.numbering.check"].with_user(self.user_a).create({})
+        # a gate refusal of company A (the quality report has its posted invoice)
+        self.env["billing.fr.refusal"].sudo().create(
+            {"move_id": self.move.id, "user_id": self.user_a.id, "company_id": self.company.id}
+        )
         self.env["billing.fr.numbering.check.line"].with_user(self.user_a).create(
             {
                 "check_id": check.id,

@@ -21,3 +21,7 @@ from . import (
     stock_picking_periodic,
     web_tour_tour,
 )
+
+# isort: split
+# billing lead time (issue 22)
+from . import account_move_operator, billing_lead_time_report

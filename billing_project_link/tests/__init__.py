@@ -8,6 +8,7 @@ from . import (
     test_delivery_race,
     test_install,
     test_install_history,
+    test_lead_time,
     test_notify_without_email,
     test_onboarding_tour,
     test_security,

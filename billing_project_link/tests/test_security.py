@@ -24,6 +24,7 @@ MATRIX = {
     "billing.affaire.report": ("-", "r", "r", "-", "-"),
     "billing.backlog.report": ("-", "r", "r", "-", "-"),
     "stock.picking.invoice": ("-", "rwcd", "rwcd", "-", "-"),
+    "billing.lead.time.report": ("-", "r", "r", "-", "-"),
 }
 # models without a company: none here
 SHARED = set()
@@ -77,7 +78,8 @@ class TestProjectLinkSecurity(SituationCommon):
         self.assertEqual(unchecked_relations(self.env, "billing_project_link"), NO_COMPANY_CHECK)
 
     def test_company_b_sees_nothing_of_company_a(self):
-        self._situation(self._create_order(), [10, 10])
+        # a posted situation invoice: a row of the billing lead time
+        self._situation(self._create_order(), [10, 10]).invoice_id.action_post()
         # a situation due and not invoiced: an item of the unbilled backlog of company A
         self._create_order().action_new_situation()
         self._picking_wizard(self.user_a)
