@@ -29,8 +29,8 @@ posting and validating, <= 1.5 for Send & Print), then each job's CPU time of th
 (Python, less sensitive to the machine's load than the wall clock; PostgreSQL's work is not in
 it) and its queries per record on each side. ``--jobs`` runs only some jobs (e.g.
 ``--jobs validate``); ``--profile DIR`` runs them under cProfile and writes one
-``<job>-<side>.prof`` per job and side (slower: for ``tests/bench/profile_diff.py``, not for
-the ratios). wkhtmltopdf fetches the report assets over
+``<job>-<side>.prof`` per job and side, timed in CPU time (slower: for
+``tests/bench/profile_diff.py``, not for the ratios). wkhtmltopdf fetches the report assets over
 HTTP: the script serves them on a free port, 127.0.0.1 for one database, 127.0.0.2 for the
 other.
 
@@ -257,7 +257,11 @@ class Side:
 
     def timed(self, job, records, profile=False):
         self.env.invalidate_all()
-        profiler = self.profiles.setdefault(job, cProfile.Profile()) if profile else None
+        # CPU time of this process, not the wall clock: on the shared machine the wall clock
+        # charges whatever function was running when the scheduler took the CPU away
+        profiler = (
+            self.profiles.setdefault(job, cProfile.Profile(time.process_time)) if profile else None
+        )
         queries = self.cr.sql_log_count
         cpu = time.process_time()
         started = time.perf_counter()

@@ -9,8 +9,8 @@ writes (``<job>-odoo.prof`` and ``<job>-addons.prof``), per record:
 - the functions whose own time (tottime) grew most from Odoo's side to the addons' side: what
   the addons cost inside Odoo's code (the ORM's triggers of a stored field, more records...).
 
-CPU profiles count this process only (PostgreSQL's work is in the query counts that
-``host_cost.py`` prints), and depend little on the machine's load.
+The profiles are timed in CPU time of this process (PostgreSQL's work is in the query
+counts that ``host_cost.py`` prints), so they depend little on the machine's load.
 
     python3 tests/bench/host_cost.py --jobs validate --deliveries 200 --profile var/prof
     python3 tests/bench/profile_diff.py var/prof --job validate --count 200
