@@ -38,6 +38,7 @@
     "assets": {
         "web.assets_tests": ["billing_dunning/static/tests/tours/*.js"],
     },
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "application": False,
 }
