@@ -40,6 +40,7 @@
         "web.assets_backend": ["billing_dunning/static/src/js/billing_dunning_onboarding.js"],
         "web.assets_tests": ["billing_dunning/static/tests/tours/*.js"],
     },
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "application": False,
 }

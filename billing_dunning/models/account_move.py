@@ -1,6 +1,15 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.sql import create_index
+
+# the customers' open invoices: the Payment Follow-up list groups them by customer, the
+# dunning run and the list's rows fetch those of a few customers; only open customer
+# invoices are in it, so it stays small whatever the history (dropped at uninstall)
+OPEN_INVOICE_INDEX = "billing_dunning_open_invoice_idx"
+OPEN_INVOICE_WHERE = (
+    "move_type = 'out_invoice' AND state = 'posted' AND payment_state IN ('not_paid', 'partial')"
+)
 
 
 class AccountMove(models.Model):
@@ -56,6 +65,16 @@ class AccountMove(models.Model):
         copy=False,
         help="Interest invoice: the late interest of its lines runs up to this date.",
     )
+
+    def init(self):
+        super().init()
+        create_index(
+            self.env.cr,
+            OPEN_INVOICE_INDEX,
+            self._table,
+            ["commercial_partner_id", "company_id", "invoice_date_due", "amount_residual"],
+            where=OPEN_INVOICE_WHERE,
+        )
 
     def _dunning_penalty_invoices(self):
         """The invoices of late interest and indemnity among these moves."""

@@ -24,6 +24,8 @@ class BillingDunningCustomer(models.Model):
             "payment_state",
             "company_id",
             "commercial_partner_id",
+            "invoice_date_due",
+            "amount_residual",
         ],
         "billing.dunning.followup": ["partner_id", "company_id"],
     }
@@ -31,6 +33,11 @@ class BillingDunningCustomer(models.Model):
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     followup_id = fields.Many2one("billing.dunning.followup", string="Follow-up", readonly=True)
+    oldest_due_date = fields.Date(
+        string="Oldest due date owed",
+        readonly=True,
+        help="Due date of the oldest open invoice with something still owed.",
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     overdue_amount = fields.Monetary(
         string="Overdue total", currency_field="currency_id", compute="_compute_state"
@@ -52,23 +59,45 @@ class BillingDunningCustomer(models.Model):
 
     @property
     def _table_query(self):
-        # one row per (company, customer); the id is built from both so that it stays the
-        # same from one read to the next (a follow-up record created meanwhile changes nothing)
+        # One row per (company, customer); the id is built from both so that it stays the
+        # same from one read to the next (a follow-up record created meanwhile changes
+        # nothing). The open invoices are grouped once, in the order of the partial index
+        # billing_dunning_open_invoice_idx (an index-only scan), and each group carries its
+        # oldest due date still owed: "overdue" is a filter on that column, not a second pass
+        # over the invoices. Follow-ups of customers without open invoices are added apart,
+        # with no due date (the overdue filter leaves that branch out without reading it).
         return SQL(
             """
             SELECT pairs.company_id::bigint * 4294967296 + pairs.partner_id AS id,
                    pairs.company_id,
                    pairs.partner_id,
-                   followup.id AS followup_id
+                   followup.id AS followup_id,
+                   pairs.oldest_due_date
               FROM (
-                    SELECT move.company_id, move.commercial_partner_id AS partner_id
+                    SELECT move.company_id,
+                           move.commercial_partner_id AS partner_id,
+                           MIN(move.invoice_date_due) FILTER (WHERE move.amount_residual > 0)
+                               AS oldest_due_date
                       FROM account_move move
                      WHERE move.move_type = 'out_invoice'
                        AND move.state = 'posted'
                        AND move.payment_state IN ('not_paid', 'partial')
                        AND move.commercial_partner_id IS NOT NULL
-                     UNION
-                    SELECT company_id, partner_id FROM billing_dunning_followup
+                  GROUP BY move.commercial_partner_id, move.company_id
+                 UNION ALL
+                    SELECT only_followup.company_id,
+                           only_followup.partner_id,
+                           NULL::date AS oldest_due_date
+                      FROM billing_dunning_followup only_followup
+                     WHERE NOT EXISTS (
+                            SELECT 1
+                              FROM account_move move
+                             WHERE move.commercial_partner_id = only_followup.partner_id
+                               AND move.company_id = only_followup.company_id
+                               AND move.move_type = 'out_invoice'
+                               AND move.state = 'posted'
+                               AND move.payment_state IN ('not_paid', 'partial')
+                           )
                    ) pairs
          LEFT JOIN billing_dunning_followup followup
                 ON followup.company_id = pairs.company_id
@@ -94,38 +123,21 @@ class BillingDunningCustomer(models.Model):
             row.has_overdue = bool(row.overdue_count)
 
     def _search_has_overdue(self, operator, value):
-        """One subquery on the invoices (the rows' ids are built from company and customer),
-        rather than a list of every overdue customer's id."""
+        """Overdue: an open invoice of the row fell due before today with something still
+        owed, in the user's companies; a filter on the view's oldest due date."""
         if operator not in ("=", "!="):
             raise UserError(_("Operation not supported"))
         today = fields.Date.context_today(self)
-        self.env["account.move"].flush_model(
-            [
-                "company_id",
-                "commercial_partner_id",
-                "move_type",
-                "state",
-                "payment_state",
-                "amount_residual",
-                "invoice_date_due",
-            ]
-        )
-        overdue = SQL(
-            """(
-            SELECT move.company_id::bigint * 4294967296 + move.commercial_partner_id
-              FROM account_move move
-             WHERE move.company_id IN %s
-               AND move.move_type = 'out_invoice'
-               AND move.state = 'posted'
-               AND move.payment_state IN ('not_paid', 'partial')
-               AND move.amount_residual > 0
-               AND move.invoice_date_due < %s
-            )""",
-            tuple(self.env.companies.ids),
-            today,
-        )
-        positive = (operator == "=") == bool(value)
-        return [("id", "in" if positive else "not in", overdue)]
+        companies = tuple(self.env.companies.ids)
+        if (operator == "=") == bool(value):
+            return [("oldest_due_date", "<", today), ("company_id", "in", companies)]
+        return [
+            "|",
+            "|",
+            ("oldest_due_date", "=", False),
+            ("oldest_due_date", ">=", today),
+            ("company_id", "not in", companies),
+        ]
 
     def action_open_followup(self):
         """Open the customer's follow-up, created now if it has none: the record exists once

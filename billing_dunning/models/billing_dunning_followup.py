@@ -451,14 +451,28 @@ class BillingDunningFollowup(models.Model):
         for move in moves:
             move_ids[move.commercial_partner_id.id].append(move.id)
         followups = Run._dunning_followups(company, partners) if moves else {}
-        plan = (
-            {entry["partner"].id: entry for entry in Run._dunning_plan(company, today, partners)}
-            if moves
-            else {}
-        )
+        plan = {}
         default_policy = None
+        if moves:
+            # the plan reuses what was read above: no second search of the invoices
+            default_policy = self.env["billing.dunning.policy"]._get_default_policy(company)
+            entries = Run._dunning_plan(
+                company,
+                today,
+                partners,
+                moves=moves,
+                not_yet_due=not_yet_due,
+                followups=followups,
+                default_policy=default_policy,
+            )
+            plan = {entry["partner"].id: entry for entry in entries}
         levels_cache = {}
         states = {}
+        # translated once, not once per customer
+        nothing_overdue = _("Nothing overdue")
+        excluded = _("Excluded from reminders")
+        no_policy = _("No dunning policy")
+        last_level = _("Last level reached")
         for partner in partners:
             partner_moves = moves.browse(move_ids[partner.id])
             state = states[partner.id] = {
@@ -476,11 +490,11 @@ class BillingDunningFollowup(models.Model):
                 "next_action": False,
             }
             if not partner_moves:
-                state["next_action"] = _("Nothing overdue")
+                state["next_action"] = nothing_overdue
                 continue
             followup = followups.get(partner.id)
             if followup and followup.excluded:
-                state["next_action"] = _("Excluded from reminders")
+                state["next_action"] = excluded
                 continue
             if followup and followup.disputed:
                 state["next_action"] = _("Disputed: %(reason)s", reason=followup.dispute_reason)
@@ -511,7 +525,7 @@ class BillingDunningFollowup(models.Model):
                     default_policy = self.env["billing.dunning.policy"]._get_default_policy(company)
                 policy = default_policy
             if not policy:
-                state["next_action"] = _("No dunning policy")
+                state["next_action"] = no_policy
                 continue
             if policy.id not in levels_cache:
                 levels_cache[policy.id] = policy._sorted_levels()
@@ -526,5 +540,5 @@ class BillingDunningFollowup(models.Model):
                 state["next_action"] = level.name
                 state["next_date"] = date
             else:
-                state["next_action"] = _("Last level reached")
+                state["next_action"] = last_level
         return states

@@ -200,16 +200,33 @@ class BillingDunningRun(models.AbstractModel):
         return {f.partner_id.id: f for f in followups}
 
     @api.model
-    def _dunning_plan(self, company, today, partners=None, manual=False):
+    def _dunning_plan(
+        self,
+        company,
+        today,
+        partners=None,
+        manual=False,
+        moves=None,
+        not_yet_due=None,
+        followups=None,
+        default_policy=None,
+    ):
         """What a run on ``today`` sends, as plain data, without writing anything.
 
         One entry per customer with at least one invoice reaching a new level:
         ``{"partner", "contact", "policy", "level", "followup", "promise", "lines"}``,
         each line ``{"move", "level", "previous_level", "days_late", "amount_residual",
         "amount_residual_company", "interest", "indemnity", "detail"}``. ``manual`` (send
-        now, preview of one customer) ignores pauses and promises not yet due."""
-        moves = self._dunning_candidates(company, today, partners)
-        not_yet_due = self._dunning_not_yet_due(moves, today)
+        now, preview of one customer) ignores pauses and promises not yet due.
+
+        A caller that has already read them passes the candidates of ``partners``
+        (``_dunning_candidates``), their amounts not yet due (``_dunning_not_yet_due``) and
+        the follow-ups of their customers (``_dunning_followups``, a superset will do) and
+        the company's default policy: they are not read again."""
+        if moves is None:
+            moves = self._dunning_candidates(company, today, partners)
+        if not_yet_due is None:
+            not_yet_due = self._dunning_not_yet_due(moves, today)
         due = {
             move.id: (
                 move.amount_residual - not_yet_due.get(move.id, (0.0, 0.0))[0],
@@ -221,8 +238,10 @@ class BillingDunningRun(models.AbstractModel):
         if not moves:
             return []
         Policy = self.env["billing.dunning.policy"]
-        default_policy = Policy._get_default_policy(company)
-        followups = self._dunning_followups(company, moves.commercial_partner_id)
+        if default_policy is None:
+            default_policy = Policy._get_default_policy(company)
+        if followups is None:
+            followups = self._dunning_followups(company, moves.commercial_partner_id)
         # a customer whose last reminder waits for review gets nothing more until it is sent
         waiting = set() if manual else self._dunning_waiting_review(company)
         by_partner = defaultdict(list)

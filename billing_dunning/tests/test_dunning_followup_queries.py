@@ -82,3 +82,78 @@ class TestFollowupListQueries(DunningCommon):
             twenty, result = self._list_queries("billing.dunning.followup", partners | more)
             self.assertEqual(result["length"], 20)
             self.assertEqual(twenty, five, "the same queries for 5 and 20 follow-ups")
+
+
+@tagged("post_install", "-at_install")
+class TestFollowupListOverdueFilter(DunningCommon):
+    """Issue 28: the list's "Overdue" filter reads the oldest due date still owed that the
+    SQL view carries for each row; it keeps the rows that the invoices say are overdue."""
+
+    def test_overdue_filter_follows_the_invoices(self):
+        Partner = self.env["res.partner"]
+        Customer = self.env["billing.dunning.customer"]
+        Followup = self.env["billing.dunning.followup"]
+        today = DUE + timedelta(days=20)
+        overdue, partly_paid, not_due, paid, only_followup = Partner.create(
+            [
+                {"name": f"Client {name}", "is_company": True}
+                for name in ("overdue", "partly paid", "not due", "paid", "followup only")
+            ]
+        )
+        self._invoice(overdue, DUE, 100.0)
+        self._invoice(overdue, DUE + timedelta(days=30), 50.0)  # open, not due yet
+        self._pay(self._invoice(partly_paid, DUE - timedelta(days=5), 300.0), 100.0, DUE)
+        self._invoice(not_due, DUE + timedelta(days=30), 200.0)
+        self._pay(self._invoice(paid, DUE, 400.0), 400.0, DUE)
+        Followup.create({"partner_id": only_followup.id, "company_id": self.company.id})
+        partners = overdue | partly_paid | not_due | paid | only_followup
+        with freeze_time(today):
+            Customer = Customer.with_context(date=today)
+            rows = Customer.search([("partner_id", "in", partners.ids)])
+            self.assertEqual(
+                rows.partner_id,
+                overdue | partly_paid | not_due | only_followup,
+                "a row per customer with open invoices or a follow-up",
+            )
+            self.assertEqual(
+                {row.partner_id: row.oldest_due_date for row in rows},
+                {
+                    overdue: DUE,
+                    partly_paid: DUE - timedelta(days=5),
+                    not_due: DUE + timedelta(days=30),
+                    only_followup: False,
+                },
+            )
+            positive = Customer.search(
+                [("has_overdue", "=", True), ("partner_id", "in", partners.ids)]
+            )
+            self.assertEqual(positive.partner_id, overdue | partly_paid)
+            # the same customers as the invoices' own search
+            expected = {
+                partner
+                for __, partner in Followup._overdue_partner_ids(self.company)
+                if partner in partners
+            }
+            self.assertEqual(set(positive.partner_id), expected)
+            for domain in (
+                [("has_overdue", "=", False)],
+                [("has_overdue", "!=", True)],
+            ):
+                negative = Customer.search([*domain, ("partner_id", "in", partners.ids)])
+                self.assertEqual(negative.partner_id, not_due | only_followup, domain)
+            # the filter and the computed value agree on every row
+            for row in rows:
+                self.assertEqual(row.has_overdue, row in positive, row.partner_id.name)
+            self.assertEqual(
+                positive.filtered(lambda row: row.partner_id == partly_paid).overdue_amount,
+                200.0,
+            )
+
+    def test_open_invoice_index(self):
+        """The partial index of the customers' open invoices exists (created by the addon,
+        dropped by its uninstall hook)."""
+        from odoo.tools.sql import index_exists
+
+        from ..models.account_move import OPEN_INVOICE_INDEX
+
+        self.assertTrue(index_exists(self.env.cr, OPEN_INVOICE_INDEX))
