@@ -148,13 +148,16 @@ def clone(env, templates, operators, n_docs):
                 """
                 INSERT INTO account_move (%s)
                 SELECT %s
-                  FROM generate_series(%s, %s) AS c(n)
+                  FROM (SELECT n, t0.partner_id
+                          FROM generate_series(%s, %s) AS n
+                          JOIN account_move t0 ON t0.id = %s) AS c
                   JOIN account_move t ON t.id = (%s::int[])[1 + mod(c.n, %s)]
                 """,
                 columns,
                 exprs,
                 start,
                 stop - 1,
+                templates[0].id,
                 templates.ids,
                 k,
             )
