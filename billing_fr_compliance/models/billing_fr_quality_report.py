@@ -150,13 +150,14 @@ class BillingFrQualityReport(models.Model):
                        COALESCE(m.billing_posted_uid, m.create_uid) AS user_id,
                        date_trunc('month', m.invoice_date)::date AS month,
                        m.amount_untaxed_signed AS amount,
-                       EXISTS (SELECT 1 FROM billing_fr_refusal r WHERE r.move_id = m.id)
-                           AS refused,
-                       EXISTS (SELECT 1 FROM account_move c
-                                WHERE c.reversed_entry_id = m.id
-                                  AND c.move_type = 'out_refund'
-                                  AND c.state = 'posted'
-                                  AND c.invoice_date <= m.invoice_date + %(days)s)
+                       -- uncorrelated IN: one hashed set each, not a probe per document
+                       m.id IN (SELECT r.move_id FROM billing_fr_refusal r) AS refused,
+                       m.id IN (SELECT c.reversed_entry_id
+                                  FROM account_move c
+                                  JOIN account_move i ON i.id = c.reversed_entry_id
+                                 WHERE c.move_type = 'out_refund'
+                                   AND c.state = 'posted'
+                                   AND c.invoice_date <= i.invoice_date + %(days)s)
                            AS corrected
                   FROM account_move m
                  WHERE m.move_type IN ('out_invoice', 'out_refund')

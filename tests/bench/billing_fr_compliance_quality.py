@@ -125,16 +125,16 @@ def clone(env, templates, operators, n_docs):
         "t",
         {
             "name": SQL("t.name || '-Q' || c.n"),
-            "move_type": SQL("CASE WHEN c.n %% 20 = 0 THEN 'out_refund' ELSE 'out_invoice' END"),
-            "invoice_date": SQL("DATE '2026-11-30' - (c.n %% 365)"),
-            "date": SQL("DATE '2026-11-30' - (c.n %% 365)"),
-            "billing_posted_uid": SQL("(%s::int[])[1 + c.n %% 3]", ops),
+            "move_type": SQL("CASE WHEN mod(c.n, 20) = 0 THEN 'out_refund' ELSE 'out_invoice' END"),
+            "invoice_date": SQL("DATE '2026-11-30' - (mod(c.n, 365))"),
+            "date": SQL("DATE '2026-11-30' - (mod(c.n, 365))"),
+            "billing_posted_uid": SQL("(%s::int[])[1 + mod(c.n, 3)]", ops),
             "reversed_entry_id": SQL("NULL::int"),
             "fr_credit_reason_id": SQL(
-                "CASE WHEN c.n %% 20 = 0 THEN (SELECT min(id) FROM billing_fr_credit_reason) END"
+                "CASE WHEN mod(c.n, 20) = 0 THEN (SELECT min(id) FROM billing_fr_credit_reason) END"
             ),
             "amount_untaxed_signed": SQL(
-                "CASE WHEN c.n %% 20 = 0 THEN -t.amount_untaxed_signed"
+                "CASE WHEN mod(c.n, 20) = 0 THEN -t.amount_untaxed_signed"
                 " ELSE t.amount_untaxed_signed END"
             ),
             "sequence_number": SQL("t.sequence_number + 1000000 + c.n"),
@@ -148,24 +148,27 @@ def clone(env, templates, operators, n_docs):
                 """
                 INSERT INTO account_move (%s)
                 SELECT %s
-                  FROM generate_series(%s, %s) AS c(n)
-                  JOIN account_move t ON t.id = (%s::int[])[1 + c.n %% %s]
+                  FROM (SELECT n, t0.partner_id
+                          FROM generate_series(%s, %s) AS n
+                          JOIN account_move t0 ON t0.id = %s) AS c
+                  JOIN account_move t ON t.id = (%s::int[])[1 + mod(c.n, %s)]
                 """,
                 columns,
                 exprs,
                 start,
                 stop - 1,
+                templates[0].id,
                 templates.ids,
                 k,
             )
         )
-    # a credit note corrects the document before it: (c.n %% 40 = 0) within 30 days
+    # a credit note corrects the document before it: (mod(c.n, 40) = 0) within 30 days
     cr.execute(
         SQL(
             """
             UPDATE account_move r
                SET reversed_entry_id = i.id,
-                   invoice_date = CASE WHEN i.id %% 2 = 0 THEN i.invoice_date + 10
+                   invoice_date = CASE WHEN mod(i.id, 2) = 0 THEN i.invoice_date + 10
                                        ELSE i.invoice_date + 60 END
               FROM account_move i
              WHERE r.company_id = %s AND r.move_type = 'out_refund'
@@ -191,11 +194,12 @@ def add_refusals(env, company, operators, first_id, last_id, n_refusals):
         SQL(
             """
             INSERT INTO billing_fr_refusal (move_id, user_id, company_id, date, mentions)
-            SELECT %(first)s + (g * 7919) %% (%(last)s - %(first)s + 1),
-                   (%(ops)s::int[])[1 + g %% 3], %(company)s,
-                   TIMESTAMP '2026-11-30 10:00' - (g %% 365) * INTERVAL '1 day',
-                   array_to_string((%(mentions)s::varchar[])[1 + g %% 5 : 1 + g %% 5 + g %% 3],
-                                   ',')
+            SELECT %(first)s + mod(g * 7919, %(last)s - %(first)s + 1),
+                   (%(ops)s::int[])[1 + mod(g, 3)], %(company)s,
+                   TIMESTAMP '2026-11-30 10:00' - mod(g, 365) * INTERVAL '1 day',
+                   array_to_string(
+                       (%(mentions)s::varchar[])[1 + mod(g, 5) : 1 + mod(g, 5) + mod(g, 3)], ','
+                   )
               FROM generate_series(1, %(n)s) g
             """,
             first=first_id,
