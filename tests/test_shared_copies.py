@@ -24,6 +24,8 @@ def test_copies_are_identical(path):
 # files two addons carry (the onboarding tours of billing_project_link and billing_dunning)
 SHARED_BY = {
     "models/web_tour_tour.py": ("billing_project_link", "billing_dunning"),
+    # who posted a customer document: the operator of the quality and lead-time reports
+    "models/account_move_operator.py": ("billing_fr_compliance", "billing_project_link"),
     "models/res_users.py": ("billing_project_link", "billing_dunning"),
 }
 

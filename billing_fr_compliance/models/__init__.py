@@ -37,11 +37,10 @@ from . import (
 )
 
 # isort: split
-# e-reporting (flux 10, issue 20)
-# demo data of the e-invoicing screens (extends billing.pa.platform)
+# e-reporting (flux 10, issue 20), billing.fr.ereport one concern a file (after the record's own
+# file); demo data of the e-invoicing screens (extends billing.pa.platform)
 from . import (
     account_move_ereport,
-    account_move_help,
     billing_fr_ereport,
     billing_fr_ereport_line,
     billing_pa_demo,
@@ -49,18 +48,21 @@ from . import (
     billing_pa_platform_ereport,
     res_company_ereport,
     res_config_settings_ereport,
-    res_partner_help,
 )
 
 # isort: split
-# billing.fr.ereport, one concern a file (after the record's own file)
+from . import billing_fr_ereport_collect, billing_fr_ereport_file, billing_fr_ereport_send
+
+# isort: split
+# training: help texts of the legal identity and of the gate (issue 22)
+from . import account_move_help, res_partner_help
+
+# isort: split
 # billing quality and credit-note controls (issue 22)
 from . import (
+    account_move_operator,
     account_move_quality,
     billing_fr_credit_reason,
-    billing_fr_ereport_collect,
-    billing_fr_ereport_file,
-    billing_fr_ereport_send,
     billing_fr_quality_report,
     billing_fr_refusal,
     res_company_quality,

@@ -35,13 +35,6 @@ def _write_refusals(registry, rows):
 class AccountMove(models.Model):
     _inherit = "account.move"
 
-    billing_posted_uid = fields.Many2one(
-        "res.users",
-        string="Posted By",
-        copy=False,
-        readonly=True,
-        help="The user who posted the document: its operator in the billing quality report.",
-    )
     fr_credit_reason_id = fields.Many2one(
         "billing.fr.credit.reason",
         string="Credit Note Category",
@@ -106,11 +99,7 @@ class AccountMove(models.Model):
         )
         if refunds:
             refunds._fr_check_credit_approval()
-        posted = super()._post(soft=soft)
-        operated = posted.filtered(lambda m: m.is_sale_document() and not m.billing_posted_uid)
-        if operated:
-            operated.write({"billing_posted_uid": self.env.uid})
-        return posted
+        return super()._post(soft=soft)
 
     # ------------------------------------------------------------------
     # The category of a credit note: one more check of the gate

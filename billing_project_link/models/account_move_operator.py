@@ -1,13 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 # pylint: disable=consider-merging-classes-inherited
-# (billing lead time, issue 22: its own file, so that parallel work on the base files merges)
+# The same file in billing_fr_compliance and billing_project_link (each installs alone; both
+# reports read the operator): tests/test_shared_copies.py keeps the copies identical.
 from odoo import fields, models
 
 
 class AccountMove(models.Model):
     _inherit = "account.move"
 
-    # the same field as billing_fr_compliance's (each addon installs alone): who posted
     billing_posted_uid = fields.Many2one(
         "res.users",
         string="Posted By",
