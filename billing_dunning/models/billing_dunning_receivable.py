@@ -435,6 +435,8 @@ class BillingDunningReceivable(models.Model):
                 due=format(due, ".1f"),
                 count=count,
             )
+            # the web client titles the view with the display name
+            action["display_name"] = action["name"]
         return action
 
     # ------------------------------------------------------------------ explanation

@@ -420,6 +420,7 @@ class TestDunningReceivable(DunningCommon):
         self.assertEqual(action["res_model"], "billing.dunning.receivable")
         self.assertIn("off by 33.9 days", action["name"])
         self.assertIn("due dates by 36.4", action["name"])
+        self.assertEqual(action["display_name"], action["name"])
         arch = self.env["billing.dunning.customer"].get_views([(False, "list")])["views"]["list"]
         self.assertIn(f"{menu.action.id}", arch["arch"])
 
