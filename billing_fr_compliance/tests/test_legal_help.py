@@ -10,11 +10,14 @@ from odoo.tests import tagged
 from .common import BillingFrCommon
 from .common_tour import FrenchTourCase
 
-IDENTITY = {
-    "res.partner": ["siren", "siret", "vat", "phone"],
-    "res.company": ["siren", "siret", "vat", "phone", "fr_rcs_kind", "fr_rcs_city"]
-    + ["fr_legal_form", "fr_share_capital"],
+# fields this addon defines: their help as the form shows it (fields_get)
+OWN = {
+    "res.partner": ["siren"],
+    "res.company": ["siren", "fr_rcs_kind", "fr_rcs_city", "fr_legal_form", "fr_share_capital"],
 }
+# fields Odoo defines whose help this addon writes (res_partner_help.py); the company's are
+# related to its partner's
+CORE = ["siret", "vat", "phone"]
 
 
 @tagged("post_install", "-at_install")
@@ -23,15 +26,25 @@ class TestLegalHelp(BillingFrCommon, FrenchTourCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.clerk = cls._french_clerk("base.group_user,account.group_account_invoice")
+        # this addon's French, whatever the state of the module list when the test runs
+        cls.env["ir.module.module"].search(
+            [("name", "=", "billing_fr_compliance")]
+        )._update_translations("fr_FR")
 
     def test_each_identity_field_has_a_french_paragraph(self):
-        for model, names in IDENTITY.items():
+        for model, names in OWN.items():
             english = self.env[model].with_context(lang="en_US").fields_get(names, ["help"])
             french = self.env[model].with_context(lang="fr_FR").fields_get(names, ["help"])
             for name in names:
                 help_en, help_fr = english[name].get("help"), french[name].get("help")
                 self.assertTrue(help_fr and len(help_fr) > 80, f"{model}.{name}: {help_fr}")
                 self.assertNotEqual(help_fr, help_en, f"{model}.{name} is not in French")
+        for name in CORE:
+            field = self.env["ir.model.fields"]._get("res.partner", name)
+            help_en = field.with_context(lang="en_US").help
+            help_fr = field.with_context(lang="fr_FR").help
+            self.assertTrue(help_en and len(help_en) > 80, f"res.partner.{name}: {help_en}")
+            self.assertNotEqual(help_fr, help_en, f"res.partner.{name} is not in French")
 
     def test_gate_refusal_names_the_help(self):
         self.company.write({"fr_legal_form": False})
