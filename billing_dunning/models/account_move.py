@@ -67,7 +67,7 @@ class AccountMove(models.Model):
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         create_index(
             self.env.cr,
             OPEN_INVOICE_INDEX,
@@ -75,6 +75,7 @@ class AccountMove(models.Model):
             ["commercial_partner_id", "company_id", "invoice_date_due", "amount_residual"],
             where=OPEN_INVOICE_WHERE,
         )
+        return res
 
     def _dunning_penalty_invoices(self):
         """The invoices of late interest and indemnity among these moves."""

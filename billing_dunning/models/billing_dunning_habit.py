@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# pylint: disable=consider-merging-classes-inherited
 from odoo import api, fields, models
 from odoo.tools import SQL
 from odoo.tools.sql import create_index
@@ -30,7 +31,7 @@ class AccountMove(models.Model):
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         # a customer's latest paid invoices, and the company's invoices paid over a year
         create_index(
             self.env.cr,
@@ -46,9 +47,10 @@ class AccountMove(models.Model):
             ["company_id", "billing_paid_date", "billing_paid_delay"],
             where="billing_paid_date IS NOT NULL",
         )
+        return res
 
     def _compute_payment_state(self):
-        super()._compute_payment_state()
+        res = super()._compute_payment_state()
         # paid now, or paid before: the stored paid date and the customer's habit may change
         ids = [
             move.id
@@ -59,6 +61,7 @@ class AccountMove(models.Model):
         ]
         if ids:
             self.env["billing.dunning.habit"]._refresh_later(ids)
+        return res
 
 
 class BillingDunningHabit(models.Model):
@@ -104,11 +107,12 @@ class BillingDunningHabit(models.Model):
     ]
 
     def init(self):
-        super().init()
+        res = super().init()
         # installed into a database with a paid history: learn it now
         self.env.cr.execute("SELECT 1 FROM billing_dunning_habit LIMIT 1")
         if not self.env.cr.fetchone():
             self._refresh_all()
+        return res
 
     # ------------------------------------------------------------------ refresh
 

@@ -423,7 +423,9 @@ class BillingDunningReceivable(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "billing_dunning.billing_dunning_receivable_forecast_action"
         )
-        tests = self.env["billing.dunning.backtest"].search([])
+        tests = self.env["billing.dunning.backtest"].search(
+            [("company_id", "in", self.env.companies.ids)]
+        )
         count = sum(tests.mapped("invoice_count"))
         if count:
             expected = sum(t.expected_error * t.invoice_count for t in tests) / count

@@ -144,8 +144,8 @@ class BillingDunningReminder(models.Model):
             return
         context = clean_context(self.env.context)
         context.pop(MAIL_BATCH, None)
-        mails = self.env["mail.mail"].sudo().with_context(context).create([v for *_, v in pending])
-        self.env["mail.notification"].sudo().with_context(context).create(
+        mails = self.env(context=context)["mail.mail"].sudo().create([v for *_, v in pending])
+        self.env(context=context)["mail.notification"].sudo().create(
             [
                 {
                     "author_id": message.author_id.id,

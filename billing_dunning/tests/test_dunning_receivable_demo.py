@@ -1,5 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
 from odoo.tests import TransactionCase, tagged
+
+_logger = logging.getLogger(__name__)
 
 
 @tagged("post_install", "-at_install", "billing_demo")
@@ -21,10 +25,13 @@ class TestReceivableDemo(TransactionCase):
 
     def test_backtest_beats_the_due_date(self):
         row = self.env["billing.dunning.backtest"].search([("company_id", "=", self.company.id)])
-        print(
-            f"demo backtest over {row.invoice_count} paid invoices: expected date "
-            f"{row.expected_error:.1f} days, due date {row.due_error:.1f} days "
-            f"(error reduced by {row.improvement:.0f} %)"
+        _logger.info(
+            "demo backtest over %s paid invoices: expected date %.1f days, due date %.1f "
+            "days (error reduced by %.0f %%)",
+            row.invoice_count,
+            row.expected_error,
+            row.due_error,
+            row.improvement,
         )
         self.assertGreaterEqual(row.invoice_count, 40)
         self.assertLessEqual(row.expected_error, 0.7 * row.due_error)

@@ -57,7 +57,6 @@ class BillingFrQualityReport(models.Model):
     )
     rejection_reason = fields.Selection(
         selection="_selection_rejection_reason",
-        string="Rejection Reason",
         readonly=True,
         help="The official wording of the reason the platform gave.",
     )

@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# pylint: disable=consider-merging-classes-inherited
 """Invoicing from delivery notes: the monthly run (cron, optionally split into queue jobs)."""
 
 from datetime import date
