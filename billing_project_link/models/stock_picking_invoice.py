@@ -154,6 +154,13 @@ class StockPicking(models.Model):
             vals["move_type"] = "out_refund"
             if len(origins) == 1:
                 vals["reversed_entry_id"] = origins.id
+            # billing_fr_compliance, when installed, asks every French credit note for its
+            # category: a credit note of returned goods is a return
+            returned = self.env.ref(
+                "billing_fr_compliance.billing_fr_credit_reason_return", raise_if_not_found=False
+            )
+            if returned and "fr_credit_reason_id" in self.env["account.move"]._fields:
+                vals["fr_credit_reason_id"] = returned.id
             vals["ref"] = _(
                 "Return %(returns)s of %(deliveries)s, invoice %(invoices)s",
                 returns=", ".join(pickings.mapped("name")),

@@ -111,16 +111,28 @@ class TestDeliveryInvoice(DeliveryInvoicingCase):
         self.assertEqual(order.order_line.qty_invoiced, 5)
         self.assertEqual(picking.delivery_invoice_count, 2)
 
+    def _reversal_form(self, invoice):
+        """Odoo's Credit Note wizard on ``invoice``, its category chosen when
+        billing_fr_compliance asks for one (the three addons installed together)."""
+        form = Form(
+            self.env["account.move.reversal"].with_context(
+                active_model="account.move", active_ids=invoice.ids
+            )
+        )
+        if "fr_credit_reason_id" in form._view["fields"] and form._get_modifier(
+            "fr_credit_reason_id", "required"
+        ):
+            form.fr_credit_reason_id = self.env.ref(
+                "billing_fr_compliance.billing_fr_credit_reason_return"
+            )
+        return form
+
     def test_reverse_frees(self):
         order = self._order([(self.good, 5)])
         picking = self._deliver(order)
         invoice = self.env["account.move"].browse(picking.action_invoice_delivery()["res_id"])
         invoice.action_post()
-        reversal = Form(
-            self.env["account.move.reversal"].with_context(
-                active_model="account.move", active_ids=invoice.ids
-            )
-        ).save()
+        reversal = self._reversal_form(invoice).save()
         credit_note = self.env["account.move"].browse(reversal.refund_moves()["res_id"])
         self.assertEqual(picking.delivery_invoice_status, "invoiced")  # draft reversal
         credit_note.action_post()
@@ -134,11 +146,7 @@ class TestDeliveryInvoice(DeliveryInvoicingCase):
         picking = self._deliver(order)
         invoice = self.env["account.move"].browse(picking.action_invoice_delivery()["res_id"])
         invoice.action_post()
-        reversal = Form(
-            self.env["account.move.reversal"].with_context(
-                active_model="account.move", active_ids=invoice.ids
-            )
-        ).save()
+        reversal = self._reversal_form(invoice).save()
         new_draft = self.env["account.move"].browse(reversal.modify_moves()["res_id"])
         self.assertEqual(new_draft.move_type, "out_invoice")
         self.assertEqual(picking.delivery_invoice_id, new_draft)
