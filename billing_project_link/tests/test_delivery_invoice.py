@@ -169,7 +169,14 @@ class TestDeliveryInvoice(DeliveryInvoicingCase):
         self.assertEqual(self._qty(credit, self.good), 2)
         self.assertIn(returned.name, self._product_lines(credit).name)
         self.assertEqual(order.order_line.qty_invoiced, 4)
+        # with billing_fr_compliance, which asks French credit notes for a category
+        returned_goods = self.env.ref(
+            "billing_fr_compliance.billing_fr_credit_reason_return", raise_if_not_found=False
+        )
+        if returned_goods:
+            self.assertEqual(credit.fr_credit_reason_id, returned_goods)
         credit.action_post()
+        self.assertEqual(credit.state, "posted")
         # the credit note of a return does not free the returned delivery
         self.assertEqual(picking.delivery_invoice_id, invoice)
         self.assertEqual(returned.delivery_invoice_id, credit)
