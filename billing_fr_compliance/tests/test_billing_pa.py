@@ -249,7 +249,7 @@ class TestBillingPa(BillingPaCase):
         self.assertEqual(self.session.log, [])
         flow.next_attempt_date = fields.Datetime.now()
         self._send_queue()
-        self.assertEqual(flow.state, "sent")
+        self.assertEqual(flow.state, "sent", f"{flow.error_code}: {flow.error_message}")
 
     def test_b2c_rule(self):
         # sent as an invoice flow when the platform makes the e-reporting (test_ereport)
