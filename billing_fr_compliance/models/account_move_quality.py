@@ -175,7 +175,7 @@ class AccountMove(models.Model):
                 "billing manager must approve them before they are posted. Click "
                 '"Request Approval": the billing managers receive an activity.\n%(moves)s',
                 moves="\n".join(
-                    _(
+                    self.env._(
                         "- %(move)s (%(partner)s): %(amount)s",
                         move=m._fr_label(),
                         partner=m.partner_id.name or "",
