@@ -208,6 +208,31 @@ class TestBillingQuality(BillingFrCommon, HttpCase):
         self.assertEqual(sums["first_time_right_count"], 1)
         self.assertEqual(sums["refused_count"], 0)
 
+    def test_refusals_of_post_entries_recorded(self):
+        """Post entries (Odoo's validate.account.move) posts the compliant documents and
+        reports the refused ones: those are recorded once the transaction is committed."""
+        nosiren = self.customer.copy({"name": "Sans SIREN SARL", "siren": False, "vat": False})
+        good = self._invoice(partner=self.customer, products=self.service)
+        bad = self._invoice(partner=nosiren, products=self.service)
+        wizard = (
+            self.env["validate.account.move"]
+            .with_user(self.clerk)
+            .with_context(active_model="account.move", active_ids=(good | bad).ids)
+            .create({})
+        )
+        action = wizard.validate_move()
+        self.assertIn("refused", action["params"]["title"])
+        self.assertEqual(good.state, "posted")
+        self.assertEqual(bad.state, "draft")
+        Refusal = self.env["billing.fr.refusal"]
+        self.assertFalse(Refusal.search([("move_id", "in", (good | bad).ids)]))
+        # the request commits: Odoo runs the cursor's post-commit hooks
+        self.env.cr.postcommit.run()
+        refusal = Refusal.search([("move_id", "in", (good | bad).ids)])
+        self.assertEqual(refusal.move_id, bad)
+        self.assertEqual(refusal.user_id, self.clerk)
+        self.assertIn("buyer_siren", refusal.mentions.split(","))
+
     def test_refusals_purged_after_the_retention_period(self):
         move = self._invoice(partner=self.customer, products=self.service)
         Refusal = self.env["billing.fr.refusal"].sudo()

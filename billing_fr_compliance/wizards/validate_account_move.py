@@ -15,6 +15,8 @@ class ValidateAccountMove(models.TransientModel):
             return super(
                 ValidateAccountMove, self.with_context(fr_gate_warnings=warnings)
             ).validate_move()
+        # what the clerk is shown is recorded as a refusal of the gate (billing quality)
+        self.move_ids._fr_record_refusals(refused)
         if len(self.move_ids) == 1:
             raise UserError(self.move_ids._fr_format_refusal(refused))
         action = {"type": "ir.actions.act_window_close"}
