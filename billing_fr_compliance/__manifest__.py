@@ -63,6 +63,7 @@
     "assets": {
         "web.assets_backend": [
             "billing_fr_compliance/static/src/js/gate_refusal.js",
+            "billing_fr_compliance/static/src/xml/gate_refusal.xml",
             "billing_fr_compliance/static/src/js/legal_help.js",
         ],
         "web.assets_tests": ["billing_fr_compliance/static/tests/tours/*.js"],

@@ -1,7 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 # pylint: disable=consider-merging-classes-inherited
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
 from ..exceptions import FrGateRefusal
@@ -70,14 +69,15 @@ class AccountMove(models.Model):
         return ok, refused, warnings
 
     def _fr_raise_refusal(self, refused):
-        """Refuse posting with every missing mention, and a button that opens the record to
-        fix first (customer, company, delivery address, journal or fiscal position)."""
+        """Refuse posting with every missing mention, a button that opens the record to
+        fix first (customer, company, delivery address, journal or fiscal position) and one
+        to the help page on the mentions."""
         message = self._fr_format_refusal(refused)
         for move in refused:
             action = move._fr_fix_action()
             if action:
                 raise FrGateRefusal(message, action, action.pop("button_text"))
-        raise UserError(message)
+        raise FrGateRefusal(message)
 
     def _fr_fix_action(self):
         """The window action opening the record where the first mention this draft lacks

@@ -5,9 +5,8 @@
 import functools
 import logging
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
-from odoo.sql_db import TestCursor
 from odoo.tools import SQL, float_compare
 
 from .billing_fr_refusal import refusals_insert_sql
@@ -15,14 +14,22 @@ from .billing_fr_refusal import refusals_insert_sql
 _logger = logging.getLogger(__name__)
 
 MANAGER_GROUP = "account.group_account_manager"
+# the refusals waiting for the end of the transaction, in the data of its cursor's hooks
+REFUSALS_KEY = "billing_fr_compliance.refusals"
 
 
 def _write_refusals(registry, rows):
-    """Write the gate refusals ``rows`` through a cursor of their own, committed at once:
-    they stay although the refused posting is rolled back. One query; never raises."""
+    """Write the gate refusals ``rows`` through a cursor of their own (pooled), committed at
+    once. Called when the transaction that refused them has ended (rolled back or committed):
+    they stay although the refused posting is rolled back. One query, committed without
+    waiting for the disk (``synchronous_commit = off``: a statistic, lost at worst by a crash
+    of the database server in the next fraction of a second); never raises."""
     if not rows:
         return
-    query = SQL("SET LOCAL lock_timeout = '200ms'; %s", refusals_insert_sql(rows))
+    query = SQL(
+        "SET LOCAL lock_timeout = '200ms'; SET LOCAL synchronous_commit = off; %s",
+        refusals_insert_sql(rows),
+    )
     try:
         with registry.cursor() as cr:
             cr.execute(query)
@@ -279,17 +286,27 @@ class AccountMove(models.Model):
                 codes.append(code)
         return codes
 
+    @api.model
+    @tools.ormcache("self.env.lang")
+    def _fr_refusal_labels(self):
+        """``_fr_mention_labels()`` as (code, label) pairs, cached per language: recording a
+        refusal translates no label again."""
+        return tuple(self._fr_mention_labels().items())
+
     def _fr_record_refusals(self, refused):
         """One event per refused document (document, user, company, codes of the missing
-        mentions), written by a cursor of its own. In a test's request the cursor shares the
-        test's transaction: the events are written once the request is rolled back."""
-        labels = self._fr_mention_labels()
+        mentions, the document as the refusal named it), written once the transaction ends,
+        whether it is rolled back (the refused click) or committed (a refusal caught by the
+        caller): Odoo's post-commit and post-rollback hooks of the cursor, as ``bus.bus``
+        notifies after the commit. No query on the posting's cursor."""
+        labels = dict(self._fr_refusal_labels())
         rows = [
             (
                 move.id,
                 self.env.uid,
                 move.company_id.id,
                 ",".join(self._fr_refusal_codes(text, labels)),
+                "%s (%s)" % (move._fr_label(), move.partner_id.name or ""),
             )
             for move, text in refused.items()
             if isinstance(move.id, int)
@@ -297,10 +314,12 @@ class AccountMove(models.Model):
         if not rows:
             return
         cr = self.env.cr
-        if isinstance(cr, TestCursor):
-            pending = cr.postrollback.data.setdefault("billing_fr_refusals", [])
-            if not pending:
-                cr.postrollback.add(functools.partial(_write_refusals, self.env.registry, pending))
-            pending.extend(rows)
-            return
-        _write_refusals(self.env.registry, rows)
+        pending = cr.postrollback.data.get(REFUSALS_KEY)
+        if pending is None:
+            # one list for both hooks: whichever runs writes it (commit and rollback clear
+            # the other's)
+            pending = cr.postrollback.data[REFUSALS_KEY] = cr.postcommit.data[REFUSALS_KEY] = []
+            write = functools.partial(_write_refusals, self.env.registry, pending)
+            cr.postrollback.add(write)
+            cr.postcommit.add(write)
+        pending.extend(rows)

@@ -1,5 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 # (billing quality, issue 22)
+from contextlib import contextmanager
+
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
@@ -149,16 +151,27 @@ class BillingFrQualityReport(models.Model):
                        COALESCE(m.billing_posted_uid, m.create_uid) AS user_id,
                        date_trunc('month', m.invoice_date)::date AS month,
                        m.amount_untaxed_signed AS amount,
-                       -- uncorrelated IN: one hashed set each, not a probe per document
-                       m.id IN (SELECT r.move_id FROM billing_fr_refusal r) AS refused,
-                       m.id IN (SELECT c.reversed_entry_id
-                                  FROM account_move c
-                                  JOIN account_move i ON i.id = c.reversed_entry_id
-                                 WHERE c.move_type = 'out_refund'
-                                   AND c.state = 'posted'
-                                   AND c.invoice_date <= i.invoice_date + %(days)s)
+                       -- two sets joined by hash (pre-aggregated per document), no probe
+                       -- per document: refused once at least, corrected by a credit note
+                       -- within the days
+                       refusal.move_id IS NOT NULL AS refused,
+                       COALESCE(credit.first_date <= m.invoice_date + %(days)s, FALSE)
                            AS corrected
                   FROM account_move m
+                  LEFT JOIN (SELECT DISTINCT r.move_id
+                               FROM billing_fr_refusal r
+                              WHERE r.move_id IS NOT NULL
+                                AND r.company_id IN %(companies)s) refusal
+                         ON refusal.move_id = m.id
+                  LEFT JOIN (SELECT c.reversed_entry_id AS move_id,
+                                    min(c.invoice_date) AS first_date
+                               FROM account_move c
+                              WHERE c.reversed_entry_id IS NOT NULL
+                                AND c.move_type = 'out_refund'
+                                AND c.state = 'posted'
+                                AND c.company_id IN %(companies)s
+                              GROUP BY c.reversed_entry_id) credit
+                         ON credit.move_id = m.id
                  WHERE m.move_type IN ('out_invoice', 'out_refund')
                    AND m.state = 'posted'
                    AND m.company_id IN %(companies)s
@@ -227,6 +240,34 @@ class BillingFrQualityReport(models.Model):
             companies=companies,
             rejections=REJECTION_CODES,
         )
+
+    # ------------------------------------------------------------------
+    # Reading the report: without PostgreSQL's JIT compilation
+    # ------------------------------------------------------------------
+
+    @contextmanager
+    def _fr_without_jit(self):
+        """The report's queries are planned without JIT: from about 300,000 documents its
+        cost passes PostgreSQL's jit_above_cost and compiling its expressions costs more than
+        the whole query (docs/benchmarks.md, issue 22). Only for these queries: the setting
+        is back to the server's once they ran (and a failed transaction drops it anyway)."""
+        self.env.cr.execute(SQL("SET LOCAL jit = off"))
+        yield
+        self.env.cr.execute(SQL("SET LOCAL jit TO DEFAULT"))
+
+    @api.model
+    def _read_group(self, domain, groupby=(), aggregates=(), *args, **kwargs):
+        with self._fr_without_jit():
+            return super()._read_group(domain, groupby, aggregates, *args, **kwargs)
+
+    def _fetch_query(self, query, fields):
+        with self._fr_without_jit():
+            return super()._fetch_query(query, fields)
+
+    @api.model
+    def search_count(self, domain, limit=None):
+        with self._fr_without_jit():
+            return super().search_count(domain, limit=limit)
 
     def _read_group_select(self, aggregate_spec, query):
         # base: a rate of a group is the ratio of its sums, not the average of its rows

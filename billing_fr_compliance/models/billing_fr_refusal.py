@@ -12,18 +12,20 @@ PURGE_CHUNK = 10000
 
 
 def refusals_insert_sql(rows):
-    """One INSERT of the gate refusals ``rows`` ((move id, user id, company id, codes)), for
-    the documents that exist as the cursor that runs it sees them."""
+    """One INSERT of the gate refusals ``rows`` ((move id, user id, company id, codes,
+    document as the clerk saw it)). A document that does not exist as the cursor running it
+    sees them (created in the refused transaction, so rolled back with it) is recorded
+    without its link: the refusal, its operator and its mentions stay."""
     values = SQL(", ").join(
-        SQL("(%s, %s, %s, %s)", move_id, user_id, company_id, codes)
-        for move_id, user_id, company_id, codes in rows
+        SQL("(%s, %s, %s, %s, %s)", move_id, user_id, company_id, codes, label)
+        for move_id, user_id, company_id, codes, label in rows
     )
     return SQL(
         """
-        INSERT INTO billing_fr_refusal (move_id, user_id, company_id, mentions, date)
-        SELECT v.move_id, v.user_id, v.company_id, v.mentions, now() AT TIME ZONE 'UTC'
-          FROM (VALUES %s) AS v(move_id, user_id, company_id, mentions)
-          JOIN account_move m ON m.id = v.move_id
+        INSERT INTO billing_fr_refusal (move_id, user_id, company_id, mentions, document, date)
+        SELECT m.id, v.user_id, v.company_id, v.mentions, v.document, now() AT TIME ZONE 'UTC'
+          FROM (VALUES %s) AS v(move_id, user_id, company_id, mentions, document)
+          LEFT JOIN account_move m ON m.id = v.move_id
         """,
         values,
     )
@@ -31,9 +33,9 @@ def refusals_insert_sql(rows):
 
 class BillingFrRefusal(models.Model):
     """One refusal of the posting gate: which draft, who tried to post it, when, and the
-    mentions it lacked. Written by a cursor of its own, so that it stays although the refused
-    posting is rolled back (it is what the clerk saw). Kept small (no log columns) and purged
-    after the company's retention period."""
+    mentions it lacked. Written once the refused transaction ends, by a cursor of its own, so
+    that it stays although the refused posting is rolled back (it is what the clerk saw).
+    Kept small (no log columns) and purged after the company's retention period."""
 
     _name = "billing.fr.refusal"
     _description = "Gate Refusal"
@@ -45,11 +47,17 @@ class BillingFrRefusal(models.Model):
     move_id = fields.Many2one(
         "account.move",
         string="Document",
-        required=True,
         index=True,
-        ondelete="cascade",
+        ondelete="set null",
         readonly=True,
         check_company=True,
+        help="Empty when the document no longer exists: deleted since, or created in the "
+        "very operation the gate refused (so never saved).",
+    )
+    document = fields.Char(
+        string="Document as Shown",
+        readonly=True,
+        help="The document as the refusal named it to the operator.",
     )
     user_id = fields.Many2one(
         "res.users", string="Operator", required=True, index=True, readonly=True

@@ -2,10 +2,13 @@
 """Help in French: each field of the legal identity has a one-paragraph help (the ? of the
 field), the help page lists them, and the gate's refusal names where that help is."""
 
+import json
+
 from markupsafe import escape
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import BillingFrCommon
 from .common_tour import FrenchTourCase
@@ -52,6 +55,49 @@ class TestLegalHelp(BillingFrCommon, FrenchTourCase):
         with self.assertRaises(UserError) as error:
             invoice.action_post()
         self.assertIn("Aide sur les mentions des factures", error.exception.args[0])
+
+    def test_gate_refusal_dialog_links_the_help(self):
+        """The refusal reaches the web client as the gate's own dialog (FrGateRefusal, see
+        static/src/js/gate_refusal.js) with the help page's address, for a mention fixed on
+        another record (a button opens it) and for one fixed on the invoice itself (none);
+        the address opens the help page."""
+        self.authenticate(self.clerk.login, self.clerk.login)
+
+        def click_post(move):
+            with mute_logger("odoo.http"):  # the refusal, logged by Odoo's request handler
+                response = self.url_open(
+                    "/web/dataset/call_button",
+                    data=json.dumps(
+                        {
+                            "jsonrpc": "2.0",
+                            "method": "call",
+                            "id": 1,
+                            "params": {
+                                "model": "account.move",
+                                "method": "action_post",
+                                "args": [move.ids],
+                                "kwargs": {"context": {"lang": "fr_FR"}},
+                            },
+                        }
+                    ),
+                    headers={"Content-Type": "application/json"},
+                )
+            return response.json()["error"]["data"]
+
+        self.customer.billing_po_required = True  # fixed on the invoice: no record to open
+        on_invoice = click_post(self._invoice())
+        self.company.write({"fr_legal_form": False})  # fixed on the company
+        on_company = click_post(self._invoice())
+        for error in (on_invoice, on_company):
+            self.assertEqual(
+                error["name"], "odoo.addons.billing_fr_compliance.exceptions.FrGateRefusal"
+            )
+            self.assertEqual(error["arguments"][4], "/billing_fr_compliance/help")
+        self.assertIsNone(on_invoice["arguments"][1])
+        self.assertEqual(on_company["arguments"][1]["res_model"], "res.company")
+        response = self.url_open(on_company["arguments"][4], timeout=120)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Aide sur les mentions des factures", response.text)
 
     def test_help_page_in_french(self):
         self.authenticate(self.clerk.login, self.clerk.login)

@@ -98,11 +98,12 @@ class TestPartnerRules(BillingFrCommon):
         invoice = self._invoice()
         with self.assertRaises(FrGateRefusal) as error:
             invoice.action_post()
-        message, action, button_text, __ = error.exception.args
+        message, action, button_text, __, help_url = error.exception.args
         self.assertIn("Customer SIREN", message)
         self.assertEqual(str(error.exception), message)
         self.assertEqual((action["res_model"], action["res_id"]), ("res.partner", self.customer.id))
         self.assertEqual(button_text, "Open the customer")
+        self.assertEqual(help_url, "/billing_fr_compliance/help")
 
     def test_gate_refusal_opens_the_company_form(self):
         self.company.write({"fr_legal_form": False})
@@ -113,9 +114,11 @@ class TestPartnerRules(BillingFrCommon):
 
     def test_gate_refusal_on_the_invoice_itself_stays_there(self):
         self.customer.billing_po_required = True
-        with self.assertRaises(UserError) as error:
+        with self.assertRaises(FrGateRefusal) as error:
             self._invoice().action_post()
-        self.assertNotIsInstance(error.exception, FrGateRefusal)
+        # no record to open: the dialog offers Close and the help only
+        self.assertIsNone(error.exception.args[1])
+        self.assertIsNone(error.exception.args[2])
 
     def test_gate_message_reads_the_menu_path_from_the_menus(self):
         # the first menu is "Facturation" in Community, "Comptabilité" with the accounting

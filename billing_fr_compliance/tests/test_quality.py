@@ -3,6 +3,7 @@
 first time right per operator, credit notes by category and their approval threshold."""
 
 import json
+import threading
 from datetime import timedelta
 
 from odoo import Command, fields
@@ -45,31 +46,33 @@ class TestBillingQuality(BillingFrCommon, HttpCase):
         cls.Report = cls.env["billing.fr.quality.report"]
 
     # ------------------------------------------------------------------ helpers
-    def _click(self, user, move, method):
-        """Click a button of ``move`` in the web client as ``user``: one request, rolled
-        back when it fails. Returns the JSON-RPC error, or None."""
+    def _rpc(self, user, path, params):
+        """A JSON-RPC request of the web client as ``user``: one transaction, rolled back
+        when it fails. Returns the JSON-RPC error, or None."""
         self.authenticate(user.login, user.login)
         # the web client shows the refusal; Odoo's request handler logs it as a warning
         with mute_logger("odoo.http"):
             response = self.url_open(
-                "/web/dataset/call_button",
-                data=json.dumps(
-                    {
-                        "jsonrpc": "2.0",
-                        "method": "call",
-                        "id": 1,
-                        "params": {
-                            "model": "account.move",
-                            "method": method,
-                            "args": [move.ids],
-                            "kwargs": {"context": {"lang": "en_US"}},
-                        },
-                    }
-                ),
+                path,
+                data=json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1, "params": params}),
                 headers={"Content-Type": "application/json"},
             )
         self.env.invalidate_all()
-        return response.json().get("error")
+        return response.json()
+
+    def _click(self, user, move, method):
+        """Click a button of ``move`` in the web client as ``user``: one request, rolled
+        back when it fails. Returns the JSON-RPC error, or None."""
+        return self._rpc(
+            user,
+            "/web/dataset/call_button",
+            {
+                "model": move._name,
+                "method": method,
+                "args": [move.ids],
+                "kwargs": {"context": {"lang": "en_US"}},
+            },
+        ).get("error")
 
     def _quality(self, domain, fields_=None):
         """The report's sums over ``domain``, as the pivot reads them."""
@@ -146,6 +149,89 @@ class TestBillingQuality(BillingFrCommon, HttpCase):
             )
         )
         self.assertEqual(by_mention.get("buyer_siren"), 1)
+
+    def test_refusal_of_a_document_created_by_the_refused_operation(self):
+        """Reverse and Create Invoice makes the credit note and posts it in one request: the
+        gate's refusal rolls the credit note back, the refusal is recorded without it."""
+        invoice = self._posted_invoice(self.clerk)
+        self.customer.siren = False
+        wizard_id = self._rpc(
+            self.clerk,
+            "/web/dataset/call_kw/account.move.reversal/web_save",
+            {
+                "model": "account.move.reversal",
+                "method": "web_save",
+                "args": [
+                    [],
+                    {
+                        "reason": "Erreur de prix",
+                        "fr_credit_reason_id": self.price_error.id,
+                        "journal_id": invoice.journal_id.id,
+                    },
+                ],
+                "kwargs": {
+                    "context": {
+                        "lang": "en_US",
+                        "active_model": "account.move",
+                        "active_ids": invoice.ids,
+                    },
+                    "specification": {},
+                },
+            },
+        )["result"][0]["id"]
+        wizard = self.env["account.move.reversal"].browse(wizard_id)
+        before = self.env["billing.fr.refusal"].search([])
+        error = self._click(self.clerk, wizard, "modify_moves")
+        self.assertTrue(error, "the gate refuses the credit note")
+        self.assertIn("Customer SIREN", error["data"]["message"])
+        # the credit note was rolled back with the refused request...
+        self.assertFalse(invoice.reversal_move_ids)
+        self.assertFalse(
+            self.env["account.move"].search(
+                [("reversed_entry_id", "=", invoice.id), ("move_type", "=", "out_refund")]
+            )
+        )
+        # ...what the clerk saw is recorded, without a link to a document that never was
+        refusal = self.env["billing.fr.refusal"].search([]) - before
+        self.assertEqual(len(refusal), 1)
+        self.assertFalse(refusal.move_id)
+        self.assertEqual(refusal.user_id, self.clerk)
+        self.assertEqual(refusal.company_id, self.company)
+        self.assertIn("buyer_siren", refusal.mentions.split(","))
+        # the document as the refusal named it: "<number or draft> (<customer>):"
+        self.assertIn(self.customer.name, refusal.document)
+        self.assertIn(refusal.document + ":", error["data"]["message"])
+        # counted for the clerk, spoils no invoice's first time right
+        sums = self._quality([("user_id", "=", self.clerk.id)])
+        self.assertEqual(sums["refusal_count"], 1)
+        self.assertEqual(sums["invoice_count"], 1)
+        self.assertEqual(sums["first_time_right_count"], 1)
+        self.assertEqual(sums["refused_count"], 0)
+
+    def test_refusals_of_post_entries_recorded(self):
+        """Post entries (Odoo's validate.account.move) posts the compliant documents and
+        reports the refused ones: those are recorded once the transaction is committed."""
+        nosiren = self.customer.copy({"name": "Sans SIREN SARL", "siren": False, "vat": False})
+        good = self._invoice(partner=self.customer, products=self.service)
+        bad = self._invoice(partner=nosiren, products=self.service)
+        wizard = (
+            self.env["validate.account.move"]
+            .with_user(self.clerk)
+            .with_context(active_model="account.move", active_ids=(good | bad).ids)
+            .create({})
+        )
+        action = wizard.validate_move()
+        self.assertIn("refused", action["params"]["title"])
+        self.assertEqual(good.state, "posted")
+        self.assertEqual(bad.state, "draft")
+        Refusal = self.env["billing.fr.refusal"]
+        self.assertFalse(Refusal.search([("move_id", "in", (good | bad).ids)]))
+        # the request commits: Odoo runs the cursor's post-commit hooks
+        self.env.cr.postcommit.run()
+        refusal = Refusal.search([("move_id", "in", (good | bad).ids)])
+        self.assertEqual(refusal.move_id, bad)
+        self.assertEqual(refusal.user_id, self.clerk)
+        self.assertIn("buyer_siren", refusal.mentions.split(","))
 
     def test_refusals_purged_after_the_retention_period(self):
         move = self._invoice(partner=self.customer, products=self.service)
@@ -239,6 +325,40 @@ class TestBillingQuality(BillingFrCommon, HttpCase):
         self.assertEqual(set(report_a.search([]).company_id.ids), {self.company.id})
         report_b = self.Report.with_context(allowed_company_ids=other.ids)
         self.assertEqual(report_b.search([]).company_id, other)
+
+    def test_report_read_without_jit(self):
+        """The report's queries run with PostgreSQL's JIT off (its compilation costs more than
+        the query from about 300,000 documents), and the setting is back afterwards."""
+        self._posted_invoice(self.clerk)
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute("SHOW jit")
+        before = cr.fetchone()[0]
+        queries = []
+
+        def hook(_cr, query, _params, _start, _delay):
+            queries.append(query.decode() if isinstance(query, bytes) else str(query))
+
+        thread = threading.current_thread()
+        hooks = getattr(thread, "query_hooks", ())
+        thread.query_hooks = (*hooks, hook)
+        try:
+            self.Report.read_group([], ["invoice_count:sum"], ["user_id"], lazy=False)
+            # the list view's read (web_search_read), and its count
+            self.Report.search_fetch([], ["invoice_count"], limit=10)
+            self.Report.search_count([])
+        finally:
+            thread.query_hooks = hooks
+        reads = [i for i, q in enumerate(queries) if "billing_fr_refusal" in q]
+        self.assertEqual(len(reads), 3, "read_group, search_fetch, search_count")
+        for i in reads:
+            # the settings of JIT around each read of the report
+            settings = [q for q in queries[:i] if q.startswith("SET LOCAL jit")]
+            self.assertEqual(settings[-1], "SET LOCAL jit = off")
+            settings = [q for q in queries[i:] if q.startswith("SET LOCAL jit")]
+            self.assertEqual(settings[0], "SET LOCAL jit TO DEFAULT")
+        cr.execute("SHOW jit")
+        self.assertEqual(cr.fetchone()[0], before)
 
     # ------------------------------------------------------------------ credit notes
     def test_credit_note_needs_a_category(self):

@@ -1,6 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, models
-from odoo.exceptions import UserError
 
 
 class ValidateAccountMove(models.TransientModel):
@@ -16,7 +15,11 @@ class ValidateAccountMove(models.TransientModel):
                 ValidateAccountMove, self.with_context(fr_gate_warnings=warnings)
             ).validate_move()
         if len(self.move_ids) == 1:
-            raise UserError(self.move_ids._fr_format_refusal(refused))
+            # the refusal of the Confirm button: recorded, its dialog with the record to fix
+            # and the help
+            self.move_ids._fr_raise_refusal(refused)
+        # what the clerk is shown is recorded as a refusal of the gate (billing quality)
+        self.move_ids._fr_record_refusals(refused)
         action = {"type": "ir.actions.act_window_close"}
         if ok:
             self.move_ids = ok

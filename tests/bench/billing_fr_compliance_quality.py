@@ -4,31 +4,41 @@ refusal.
 
 Usage (a database with l10n_fr_account and billing_fr_compliance installed):
 
-    python3 -m odoo -d hqua_bench --addons-path <odoo addons>,$PWD \\
+    python3 -m odoo -d hx_quality_bench --addons-path <odoo addons>,$PWD \\
         -i l10n_fr_account,billing_fr_compliance --without-demo all --stop-after-init
-    nice -n -5 python3 tests/bench/billing_fr_compliance_quality.py --db hqua_bench \\
-        --invoices 200000 --refusals 20000
+    nice -n -5 python3 tests/bench/billing_fr_compliance_quality.py --db hx_quality_bench \\
+        --invoices 200000 --refusals 20000 --clone-from 60
 
-It creates a French company with Odoo's French chart, three operators and a customer, posts
-K invoices (``--clone-from``, default 300) through Odoo as the operators (Odoo's own posting,
-the reference), then replicates their headers by set-based SQL (the helpers of
+The first run builds the data and COMMITS it (a company "Quality bench"); the next runs on
+the same database only measure (a few minutes): give the same --db.
+
+The build: a French company with Odoo's French chart, three operators and a customer, K
+invoices (``--clone-from``, default 300) posted through Odoo as the operators (Odoo's own
+posting, the reference), their headers replicated by set-based SQL (the helpers of
 billing_dunning_run.py) up to N posted documents over twelve months: every column of
 ``account_move`` copied, with a number of its own, an operator, a date; one in twenty is a
 credit note of the document before it (half of them within 30 days). The report reads
 headers only (no line), so lines are not cloned. Then R gate refusal events (one to three
-missing mentions each) over the operators, months and documents.
+missing mentions each) over the operators, months and documents, and a draft invoice of a
+customer without SIREN for the gate to refuse.
 
-It times, in the same transaction (rolled back at the end):
+The measures (``--rounds`` rounds, alternated):
 
 - Odoo: ``account.move`` grouped per salesperson and month (count, untaxed amount), as its
   own list and pivot of invoices read them, on the same rows;
 - ours: the quality report per operator and month with every measure (the pivot's read);
-- the gate's refusal of an incomplete draft (Odoo's posting attempt through our gate),
-  with and without recording the refusal, and the recording alone: time and queries of the
-  main cursor and of the cursor that writes it.
+  ``--explain`` prints its plan (EXPLAIN ANALYZE); ``--jit-above-cost`` lowers PostgreSQL's
+  threshold of JIT compilation as a larger database would pass it;
+- the gate: a clerk's refused posting of the draft, each in a transaction of its own rolled
+  back as the web client's request is, with and without recording the refusal (attempts
+  alternated); time and queries of the posting's cursor and of the others.
+
+To compare with another version of the addon, run this script from a copy of that version's
+tree (its ROOT is the addons path) on the same database.
 """
 
 import argparse
+import importlib
 import os
 import statistics
 import sys
@@ -223,95 +233,156 @@ def best_of(cr, func, times=3):
     return best.seconds, best.queries
 
 
+MEASURES = [
+    "invoice_count:sum",
+    "first_time_right_count:sum",
+    "first_time_right_rate:avg",
+    "refused_count:sum",
+    "amount_invoiced:sum",
+    "refund_count:sum",
+    "amount_credited:sum",
+    "credit_share:avg",
+    "refusal_count:sum",
+    "mention_count:sum",
+    "rejection_count:sum",
+]
+
+
+def build_all(env, args):
+    """Build the bench data and commit it; returns the company."""
+    cr = env.cr
+    env, company, operators, customer, moves = build(env, args.clone_from)
+    with Timer(cr) as post:
+        for i, move in enumerate(moves):
+            move.with_user(operators[i % 3]).action_post()
+        env.flush_all()
+    say(
+        f"Odoo: posting {len(moves)} invoices {post.seconds:8.2f} s  {post.queries} queries"
+        f"  ({1000 * post.seconds / len(moves):.1f} ms per invoice)"
+    )
+    with Timer(cr) as copy:
+        count, first_id, last_id = clone(env, moves, operators, args.invoices)
+    say(f"bench: {count} posted documents (clones by SQL) {copy.seconds:8.2f} s")
+    add_refusals(env, company, operators, first_id, last_id, args.refusals)
+    # the gate's draft: a customer without SIREN (the report's customer keeps its own)
+    nosiren = customer.copy({"name": "Client sans SIREN SAS", "siren": False, "vat": False})
+    company.fr_gate_mode = "block"
+    env["account.move"].create(
+        {
+            "move_type": "out_invoice",
+            "company_id": company.id,
+            "partner_id": nosiren.id,
+            "invoice_date": "2026-11-20",
+            "ref": "quality-bench-gate",
+            "invoice_line_ids": [(0, 0, {"name": "Bench", "price_unit": 10})],
+        }
+    )
+    env.flush_all()
+    cr.commit()
+    cr.execute("ANALYZE account_move; ANALYZE billing_fr_refusal")
+    cr.commit()
+    return company
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", required=True)
     parser.add_argument("--invoices", type=int, default=200000)
     parser.add_argument("--refusals", type=int, default=20000)
     parser.add_argument("--clone-from", type=int, default=300)
-    parser.add_argument("--attempts", type=int, default=50)
+    parser.add_argument("--attempts", type=int, default=40)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--skip-report", action="store_true")
+    parser.add_argument("--skip-gate", action="store_true")
+    parser.add_argument(
+        "--jit-above-cost",
+        type=float,
+        help="PostgreSQL's jit_above_cost for this session (default: the server's, 100000):"
+        " lower it to see the report of a larger database, where JIT starts",
+    )
     args = parser.parse_args()
     odoo = setup_odoo(args.db)
     from odoo import SUPERUSER_ID, api
     from odoo.exceptions import UserError
     from odoo.sql_db import Cursor
 
+    say("code: %s" % os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
     say("load before: %.2f %.2f %.2f" % load())
     registry = odoo.modules.registry.Registry(args.db)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        env, company, operators, customer, moves = build(env, args.clone_from)
-        with Timer(cr) as post:
-            for i, move in enumerate(moves):
-                move.with_user(operators[i % 3]).action_post()
-            env.flush_all()
-        say(
-            f"Odoo: posting {len(moves)} invoices {post.seconds:8.2f} s  {post.queries} queries"
-            f"  ({1000 * post.seconds / len(moves):.1f} ms per invoice)"
+        company = env["res.company"].search([("name", "=", "Quality bench")], limit=1)
+        if not company:
+            company = build_all(env, args)
+        env = env(context=dict(env.context, allowed_company_ids=company.ids))
+        company = company.with_env(env)
+        operators = env["res.users"].search([("login", "like", "quality_bench_%")], order="id")
+        draft = env["account.move"].search(
+            [("ref", "=", "quality-bench-gate"), ("company_id", "=", company.id)], limit=1
         )
-        with Timer(cr) as copy:
-            count, first_id, last_id = clone(env, moves, operators, args.invoices)
-        say(f"bench: {count} posted documents (clones by SQL) {copy.seconds:8.2f} s")
-        add_refusals(env, company, operators, first_id, last_id, args.refusals)
-        cr.execute("ANALYZE account_move; ANALYZE billing_fr_refusal")
-        env.invalidate_all()
+        cr.execute(
+            "SELECT count(*) FROM account_move WHERE company_id = %s AND state = 'posted'",
+            [company.id],
+        )
+        say(f"bench data: {cr.fetchone()[0]} posted documents")
 
+        if args.jit_above_cost is not None:
+            # for the session: committed, so that the rollbacks between rounds keep it
+            cr.execute(odoo.tools.SQL("SET jit_above_cost = %s", args.jit_above_cost))
+            cr.commit()
+        cr.execute("SHOW jit_above_cost")
+        say(f"jit_above_cost: {cr.fetchone()[0]}")
+        cr.rollback()
         Move = env["account.move"].with_company(company)
-        odoo_s, odoo_q = best_of(
-            cr,
-            lambda: Move.read_group(
-                [("move_type", "in", ("out_invoice", "out_refund")), ("state", "=", "posted")],
-                ["amount_untaxed_signed:sum"],
-                ["invoice_user_id", "invoice_date:month"],
-                lazy=False,
-            ),
-        )
-        say(
-            f"Odoo: invoices per salesperson and month {odoo_s:8.3f} s  {odoo_q} queries"
-            "  (load %.2f)" % load()[0]
-        )
         Report = env["billing.fr.quality.report"].with_company(company)
-        measures = [
-            "invoice_count:sum",
-            "first_time_right_count:sum",
-            "first_time_right_rate:avg",
-            "refused_count:sum",
-            "amount_invoiced:sum",
-            "refund_count:sum",
-            "amount_credited:sum",
-            "credit_share:avg",
-            "refusal_count:sum",
-            "mention_count:sum",
-            "rejection_count:sum",
-        ]
+        if args.explain:
+            query = Report._table_query
+            cr.execute(
+                odoo.tools.SQL(
+                    "EXPLAIN (ANALYZE, BUFFERS) SELECT user_id, date_trunc('month', date),"
+                    " sum(invoice_count) FROM (%s) q GROUP BY 1, 2",
+                    query,
+                )
+            )
+            say("\n".join(row[0] for row in cr.fetchall()))
         result = []
-        ours_s, ours_q = best_of(
-            cr,
-            lambda: result.append(
-                Report.read_group([], measures, ["user_id", "date:month"], lazy=False)
-            ),
-        )
-        groups = result[-1]
-        say(
-            f"ours: quality report per operator and month {ours_s:8.3f} s  {ours_q} queries"
-            f"  ({len(groups)} groups, {sum(g['invoice_count'] for g in groups)} invoices,"
-            f" {sum(g['refusal_count'] for g in groups)} refusals)  (load %.2f)" % load()[0]
-        )
-        say(f"ratio quality report / Odoo's grouping {ours_s / odoo_s:8.2f}")
+        for rnd in range(args.rounds if not args.skip_report else 0):
+            odoo_s, odoo_q = best_of(
+                cr,
+                lambda: Move.read_group(
+                    [("move_type", "in", ("out_invoice", "out_refund")), ("state", "=", "posted")],
+                    ["amount_untaxed_signed:sum"],
+                    ["invoice_user_id", "invoice_date:month"],
+                    lazy=False,
+                ),
+                times=1,
+            )
+            say(
+                f"[{rnd}] Odoo: invoices per salesperson and month {odoo_s:8.3f} s"
+                f"  {odoo_q} queries  (load %.2f)" % load()[0]
+            )
+            ours_s, ours_q = best_of(
+                cr,
+                lambda: result.append(
+                    Report.read_group([], MEASURES, ["user_id", "date:month"], lazy=False)
+                ),
+                times=1,
+            )
+            groups = result[-1]
+            say(
+                f"[{rnd}] ours: quality report per operator and month {ours_s:8.3f} s"
+                f"  {ours_q} queries  ({len(groups)} groups,"
+                f" {sum(g['invoice_count'] for g in groups)} invoices,"
+                f" {sum(g['first_time_right_count'] for g in groups)} first time right,"
+                f" {sum(g['refusal_count'] for g in groups)} refusals)  (load %.2f)" % load()[0]
+            )
+            cr.rollback()
+        if args.skip_gate:
+            return
 
-        # the gate: a draft lacking the customer's SIREN, refused again and again
-        company.fr_gate_mode = "block"
-        customer.siren = False
-        draft = env["account.move"].create(
-            {
-                "move_type": "out_invoice",
-                "company_id": company.id,
-                "partner_id": customer.id,
-                "invoice_date": "2026-11-20",
-                "invoice_line_ids": [(0, 0, {"name": "Bench", "price_unit": 10})],
-            }
-        )
-        env.flush_all()
+        # the gate: the clerk's refused posting, one transaction each, rolled back as the web
+        # client's request is when the gate refuses (the refusal is recorded then)
         clerk = draft.with_user(operators[0])
         other_queries = []
         real_execute = Cursor.execute
@@ -321,43 +392,84 @@ def main():
                 other_queries.append(query)
             return real_execute(self, query, params, log_exceptions)
 
-        def attempts(record):
-            times, queries = [], []
-            for _i in range(args.attempts):
+        Model = type(env["account.move"])
+        recording = Model._fr_record_refusals
+        # the recording's own time, inside the refused posting: the gate's call, and the write
+        # when it runs outside that call (after the rollback, where it is deferred)
+        quality = importlib.import_module(
+            "odoo.addons.billing_fr_compliance.models.account_move_quality"
+        )
+        real_write = quality._write_refusals
+        spent, inside = [], []
+
+        def timed_record(self, refused):
+            inside.append(True)
+            start = time.perf_counter()
+            try:
+                return recording(self, refused)
+            finally:
+                inside.pop()
+                spent.append(time.perf_counter() - start)
+
+        def timed_write(registry, rows):
+            if inside:
+                return real_write(registry, rows)
+            start = time.perf_counter()
+            try:
+                return real_write(registry, rows)
+            finally:
+                spent.append(time.perf_counter() - start)
+
+        def attempt(record):
+            Model._fr_record_refusals = timed_record if record else (lambda self, refused: None)
+            try:
+                before = len(other_queries)
+                spent.clear()
                 with Timer(cr) as t, patch.object(Cursor, "execute", counting):
                     try:
-                        with cr.savepoint():
-                            clerk._post(soft=False)
+                        clerk._post(soft=False)
                     except UserError:
                         pass
-                times.append(t.seconds)
-                queries.append(t.queries)
-            return statistics.median(times), statistics.median(queries)
+                    cr.rollback()
+                return t.seconds, t.queries, len(other_queries) - before, sum(spent)
+            finally:
+                Model._fr_record_refusals = recording
 
-        Move = type(env["account.move"])
-        with patch.object(Move, "_fr_record_refusals", lambda self, refused: None):
-            other_queries.clear()
-            plain_s, plain_q = attempts(clerk)
-        other_queries.clear()
-        rec_s, rec_q = attempts(clerk)
-        per_refusal_other = len(other_queries) / args.attempts
-        say(f"gate: refused posting without recording {1000 * plain_s:7.2f} ms  {plain_q} queries")
+        cr.execute("SELECT count(*) FROM billing_fr_refusal WHERE move_id = %s", [draft.id])
+        already = cr.fetchone()[0]
+        with patch.object(quality, "_write_refusals", timed_write):
+            attempt(True)  # warm-up
+            attempt(False)
+            runs = {False: [], True: []}
+            for _i in range(args.attempts):
+                for record in (False, True):
+                    runs[record].append(attempt(record))
+        plain, rec = runs[False], runs[True]
+
+        def med(values, k):
+            return statistics.median(v[k] for v in values)
+
         say(
-            f"gate: refused posting with recording    {1000 * rec_s:7.2f} ms  {rec_q} queries"
-            f" + {per_refusal_other:.0f} on the refusals' own cursor  (load %.2f)" % load()[0]
+            f"gate: refused posting without recording {1000 * med(plain, 0):7.2f} ms"
+            f"  {med(plain, 1):.0f} queries + {med(plain, 2):.0f} on other cursors"
         )
-        text = draft._fr_compliance_issues()
-        alone = []
-        for _i in range(args.attempts):
-            start = time.perf_counter()
-            clerk._fr_record_refusals(text)
-            alone.append(time.perf_counter() - start)
         say(
-            f"gate: recording one refusal alone       {1000 * statistics.median(alone):7.2f} ms"
-            f"  (median of {args.attempts})"
+            f"gate: refused posting with recording    {1000 * med(rec, 0):7.2f} ms"
+            f"  {med(rec, 1):.0f} queries + {med(rec, 2):.0f} on other cursors"
+            "  (load %.2f)" % load()[0]
         )
-        say(f"gate: extra cost of recording           {1000 * (rec_s - plain_s):7.2f} ms")
-        cr.rollback()
+        say(
+            f"gate: recording, timed inside the gate  {1000 * med(rec, 3):7.2f} ms median,"
+            f" {1000 * max(v[3] for v in rec):.2f} ms max (of {args.attempts})"
+        )
+        say(
+            f"gate: difference of the medians         "
+            f"{1000 * (med(rec, 0) - med(plain, 0)):7.2f} ms"
+        )
+        cr.execute("SELECT count(*) FROM billing_fr_refusal WHERE move_id = %s", [draft.id])
+        say(f"gate: refusals recorded {cr.fetchone()[0] - already} (expected {args.attempts + 1})")
+        cr.execute("DELETE FROM billing_fr_refusal WHERE move_id = %s", [draft.id])
+        cr.commit()
     say("load after: %.2f %.2f %.2f" % load())
 
 

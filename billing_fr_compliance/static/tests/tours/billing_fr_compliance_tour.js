@@ -46,6 +46,10 @@ registry.category("web_tour.tours").add("billing_fr_compliance_tour", {
                 trigger: ".modal .modal-footer .btn-primary:contains(Ouvrir la fiche du client)",
             },
             {
+                content: "the refusal links the help on the mentions, in a new tab",
+                trigger: ".modal .modal-footer a.o_billing_fr_gate_help[href='/billing_fr_compliance/help'][target=_blank]:contains(Aide sur les mentions)",
+            },
+            {
                 content: "close the error",
                 trigger: ".modal .modal-footer .btn-secondary",
                 run: "click",
