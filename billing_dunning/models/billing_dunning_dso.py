@@ -298,36 +298,47 @@ class BillingDunningPartnerDso(models.Model):
                    AND billing_paid_date <= %(today)s
                  GROUP BY 1, 2
             ),
-            pairs AS (
-                SELECT company_id, partner_id FROM snapshot
-                 WHERE snap = %(month)s AND receivable != 0
-                UNION
-                SELECT company_id, partner_id FROM delay
+            -- each customer's figures gathered by one grouping, not by joins of CTEs whose
+            -- sizes PostgreSQL cannot guess (nested loops over 10,000 customers)
+            fact AS (
+                SELECT company_id, partner_id,
+                       snap = %(month)s AND receivable != 0 AS listed,
+                       CASE WHEN snap = %(month)s THEN receivable END AS receivable,
+                       NULL::numeric AS dso, NULL::numeric AS dso_previous,
+                       NULL::float8 AS delay, NULL::float8 AS delay_previous, NULL::bigint AS n
+                  FROM snapshot
+                UNION ALL
+                SELECT company_id, partner_id, NULL, NULL,
+                       CASE WHEN snap = %(month)s THEN dso END,
+                       CASE WHEN snap = (%(month)s - INTERVAL '1 month')::date THEN dso END,
+                       NULL, NULL, NULL
+                  FROM dso
+                UNION ALL
+                SELECT company_id, partner_id, TRUE, NULL, NULL, NULL,
+                       delay, delay_previous, n
+                  FROM delay
+            ),
+            customer AS (
+                SELECT company_id, partner_id, BOOL_OR(listed) AS listed,
+                       MAX(receivable) AS receivable, MAX(dso) AS dso,
+                       MAX(dso_previous) AS dso_previous, MAX(delay) AS delay,
+                       MAX(delay_previous) AS delay_previous, MAX(n) AS n
+                  FROM fact
+                 GROUP BY company_id, partner_id
             )
             -- the same id for a company's customer whoever asks (unique across companies)
             SELECT p.company_id::bigint * 1000000000 + p.partner_id AS id,
                    p.company_id, p.partner_id, c.currency_id,
-                   COALESCE(now.receivable, 0) AS receivable,
-                   COALESCE(d_now.dso, 0) AS dso,
-                   COALESCE(d_before.dso, 0) AS dso_previous,
-                   COALESCE(d_now.dso, 0) - COALESCE(d_before.dso, 0) AS dso_trend,
-                   dl.delay AS payment_delay, dl.delay_previous AS payment_delay_previous,
-                   dl.delay - dl.delay_previous AS delay_trend,
-                   COALESCE(dl.n, 0) AS paid_count
-              FROM pairs p
+                   COALESCE(p.receivable, 0) AS receivable,
+                   COALESCE(p.dso, 0) AS dso,
+                   COALESCE(p.dso_previous, 0) AS dso_previous,
+                   COALESCE(p.dso, 0) - COALESCE(p.dso_previous, 0) AS dso_trend,
+                   p.delay AS payment_delay, p.delay_previous AS payment_delay_previous,
+                   p.delay - p.delay_previous AS delay_trend,
+                   COALESCE(p.n, 0) AS paid_count
+              FROM customer p
               JOIN res_company c ON c.id = p.company_id
-              LEFT JOIN snapshot now
-                     ON now.company_id = p.company_id AND now.partner_id = p.partner_id
-                    AND now.snap = %(month)s
-              LEFT JOIN dso d_now
-                     ON d_now.company_id = p.company_id AND d_now.partner_id = p.partner_id
-                    AND d_now.snap = %(month)s
-              LEFT JOIN dso d_before
-                     ON d_before.company_id = p.company_id
-                    AND d_before.partner_id = p.partner_id
-                    AND d_before.snap = (%(month)s - INTERVAL '1 month')::date
-              LEFT JOIN delay dl
-                     ON dl.company_id = p.company_id AND dl.partner_id = p.partner_id
+             WHERE p.listed
             """,
             countback=self.env["billing.dunning.dso"]._countback_sql(
                 today,
