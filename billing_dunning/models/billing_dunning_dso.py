@@ -81,20 +81,71 @@ class BillingDunningDso(models.Model):
     def _dso_query(self, today, company_ids):
         companies = company_ids or (0,)
         habit = self.env["billing.dunning.receivable"]._habit_query(today, company_ids)
+        month = SQL("date_trunc('month', %s::date)::date", today)
+        # the last DSO_MONTHS months
+        snaps = SQL(
+            "SELECT generate_series(%(month)s - %(back)s * INTERVAL '1 month', %(month)s, "
+            "INTERVAL '1 month')::date",
+            month=month,
+            back=DSO_MONTHS - 1,
+        )
         return SQL(
             """
-            WITH %(habit)s,
+            WITH %(habit)s, %(countback)s,
             months AS (
-                SELECT c.id AS company_id, c.currency_id, m::date AS month,
-                       LEAST((m + INTERVAL '1 month - 1 day')::date, %(today)s) AS month_end
+                SELECT c.id AS company_id, c.currency_id, s.snap AS month
                   FROM res_company c
-                 CROSS JOIN generate_series(
-                       date_trunc('month', %(today)s::date) - %(back)s * INTERVAL '1 month',
-                       date_trunc('month', %(today)s::date), INTERVAL '1 month') m
+                 CROSS JOIN (%(snaps)s) s(snap)
                  WHERE c.id IN %(companies)s
             ),
+            delay AS (
+                SELECT company_id, date_trunc('month', paid_date)::date AS month,
+                       AVG(delay) AS delay, COUNT(*) AS n
+                  FROM paid_move
+                 GROUP BY 1, 2
+            )
+            -- the same id for a company's month whoever asks (unique across companies)
+            SELECT m.company_id::bigint * 1000000
+                   + EXTRACT(YEAR FROM m.month)::int * 12 + EXTRACT(MONTH FROM m.month)::int AS id,
+                   m.month AS date, m.company_id, m.currency_id,
+                   COALESCE(sn.receivable, 0) AS receivable, COALESCE(mo.sales, 0) AS sales,
+                   COALESCE(d.dso, 0) AS dso, dl.delay AS payment_delay,
+                   COALESCE(dl.n, 0) AS paid_count
+              FROM months m
+              LEFT JOIN snapshot sn ON sn.company_id = m.company_id AND sn.snap = m.month
+              LEFT JOIN movement mo ON mo.company_id = m.company_id AND mo.month = m.month
+              LEFT JOIN dso d ON d.company_id = m.company_id AND d.snap = m.month
+              LEFT JOIN delay dl ON dl.company_id = m.company_id AND dl.month = m.month
+            """,
+            habit=habit,
+            countback=self._countback_sql(today, company_ids, snaps),
+            snaps=snaps,
+            companies=companies,
+        )
+
+    @api.model
+    def _countback_sql(self, today, company_ids, snaps, per_partner=False):
+        """CTEs of the count-back DSO, per company (or per company and customer when
+        ``per_partner``) at the end of each month of ``snaps`` (an SQL query of first days
+        of months; the current month ends today): ``movement`` (net receivable movement and
+        sales per month), ``snapshot`` (the receivable at the end of each month of
+        ``snaps``) and ``dso`` (the days of the latest sales, up to ``DSO_MONTHS`` months,
+        that this receivable represents; no row when it is not positive)."""
+        companies = company_ids or (0,)
+        if per_partner:
+            key = SQL("company_id, partner_id")
+            join = SQL("mo.company_id = s.company_id AND mo.partner_id = s.partner_id")
+            partner = SQL("move.commercial_partner_id AS partner_id,")
+            partner_filter = SQL("AND move.commercial_partner_id IS NOT NULL")
+        else:
+            key = SQL("company_id")
+            join = SQL("mo.company_id = s.company_id")
+            partner = partner_filter = SQL()
+        return SQL(
+            """
             movement AS (
-                SELECT aml.company_id, date_trunc('month', aml.date)::date AS month,
+                SELECT aml.company_id, %(partner)s
+                       date_trunc('month', aml.date)::date AS month,
                        SUM(aml.balance) AS net,
                        SUM(CASE WHEN move.move_type IN ('out_invoice', 'out_refund',
                                                         'out_receipt')
@@ -106,73 +157,53 @@ class BillingDunningDso(models.Model):
                    AND acc.account_type = 'asset_receivable'
                    AND aml.parent_state = 'posted'
                    AND aml.date <= %(today)s
-                 GROUP BY 1, 2
+                   %(partner_filter)s
+                 GROUP BY %(group)s
             ),
-            opening AS (
-                SELECT mo.company_id, SUM(mo.net) AS net
-                  FROM movement mo
-                 WHERE mo.month < date_trunc('month', %(today)s::date)
-                                  - %(back)s * INTERVAL '1 month'
-                 GROUP BY 1
-            ),
-            balance AS (
-                SELECT m.company_id, m.currency_id, m.month, m.month_end,
-                       COALESCE(mo.sales, 0) AS sales,
-                       COALESCE(op.net, 0) + SUM(COALESCE(mo.net, 0)) OVER (
-                           PARTITION BY m.company_id ORDER BY m.month
-                       ) AS receivable
-                  FROM months m
-                  LEFT JOIN movement mo
-                         ON mo.company_id = m.company_id AND mo.month = m.month
-                  LEFT JOIN opening op ON op.company_id = m.company_id
+            snapshot AS (
+                SELECT %(key)s, snap,
+                       SUM(net) FILTER (WHERE month <= snap) AS receivable
+                  FROM movement
+                 CROSS JOIN (%(snaps)s) s(snap)
+                 GROUP BY %(key)s, snap
             ),
             countback AS (
-                SELECT b.company_id, b.month, k.sales AS k_sales,
-                       (k.month_end - k.month + 1) AS k_days,
-                       SUM(k.sales) OVER (
-                           PARTITION BY b.company_id, b.month ORDER BY k.month DESC
-                       ) AS cum,
-                       b.receivable
-                  FROM balance b
-                  JOIN balance k
-                    ON k.company_id = b.company_id
-                   AND k.month <= b.month
-                   AND k.month > b.month - %(shown)s * INTERVAL '1 month'
+                SELECT s.*, mo.sales AS k_sales,
+                       LEAST((mo.month + INTERVAL '1 month - 1 day')::date, %(today)s)
+                       - mo.month + 1 AS k_days,
+                       SUM(mo.sales) OVER (
+                           PARTITION BY %(s_key)s, s.snap ORDER BY mo.month DESC
+                       ) AS cum
+                  FROM snapshot s
+                  JOIN movement mo
+                    ON %(join)s
+                   AND mo.month <= s.snap
+                   AND mo.month > s.snap - %(shown)s * INTERVAL '1 month'
+                 WHERE s.receivable > 0
             ),
             dso AS (
-                SELECT company_id, month,
+                SELECT %(key)s, snap,
                        SUM(CASE
-                               WHEN receivable <= 0 OR k_sales <= 0 THEN 0
+                               WHEN k_sales <= 0 THEN 0
                                WHEN cum <= receivable THEN k_days
                                WHEN cum - k_sales < receivable
                                THEN (receivable - (cum - k_sales)) / k_sales * k_days
                                ELSE 0
                            END) AS dso
                   FROM countback
-                 GROUP BY 1, 2
-            ),
-            delay AS (
-                SELECT company_id, date_trunc('month', paid_date)::date AS month,
-                       AVG(delay) AS delay, COUNT(*) AS n
-                  FROM paid_move
-                 GROUP BY 1, 2
+                 GROUP BY %(key)s, snap
             )
-            -- the same id for a company's month whoever asks (unique across companies)
-            SELECT b.company_id::bigint * 1000000
-                   + EXTRACT(YEAR FROM b.month)::int * 12 + EXTRACT(MONTH FROM b.month)::int AS id,
-                   b.month AS date, b.company_id, b.currency_id, b.receivable, b.sales,
-                   d.dso, dl.delay AS payment_delay, COALESCE(dl.n, 0) AS paid_count
-              FROM balance b
-              JOIN dso d ON d.company_id = b.company_id AND d.month = b.month
-              LEFT JOIN delay dl ON dl.company_id = b.company_id AND dl.month = b.month
-             WHERE b.month > date_trunc('month', %(today)s::date)
-                             - %(shown)s * INTERVAL '1 month'
             """,
-            habit=habit,
-            today=today,
-            back=2 * DSO_MONTHS - 1,
-            shown=DSO_MONTHS,
+            partner=partner,
+            partner_filter=partner_filter,
+            key=key,
+            group=SQL("1, 2, 3") if per_partner else SQL("1, 2"),
+            s_key=SQL("s.company_id, s.partner_id") if per_partner else SQL("s.company_id"),
+            join=join,
+            snaps=snaps,
             companies=companies,
+            today=today,
+            shown=DSO_MONTHS,
         )
 
 
@@ -250,60 +281,7 @@ class BillingDunningPartnerDso(models.Model):
         month = SQL("date_trunc('month', %s::date)::date", today)
         return SQL(
             """
-            WITH movement AS (
-                SELECT aml.company_id, move.commercial_partner_id AS partner_id,
-                       date_trunc('month', aml.date)::date AS month,
-                       SUM(aml.balance) AS net,
-                       SUM(CASE WHEN move.move_type IN ('out_invoice', 'out_refund',
-                                                        'out_receipt')
-                                THEN aml.balance ELSE 0 END) AS sales
-                  FROM account_move_line aml
-                  JOIN account_move move ON move.id = aml.move_id
-                  JOIN account_account acc ON acc.id = aml.account_id
-                 WHERE aml.company_id IN %(companies)s
-                   AND acc.account_type = 'asset_receivable'
-                   AND aml.parent_state = 'posted'
-                   AND aml.date <= %(today)s
-                   AND move.commercial_partner_id IS NOT NULL
-                 GROUP BY 1, 2, 3
-            ),
-            -- the receivable at two dates: today, and the end of last month
-            snapshot AS (
-                SELECT company_id, partner_id, snap,
-                       SUM(net) FILTER (WHERE month <= snap) AS receivable
-                  FROM movement
-                 CROSS JOIN (VALUES (%(month)s), ((%(month)s - INTERVAL '1 month')::date))
-                       s(snap)
-                 GROUP BY 1, 2, 3
-            ),
-            countback AS (
-                SELECT s.company_id, s.partner_id, s.snap, s.receivable, mo.sales AS k_sales,
-                       LEAST((mo.month + INTERVAL '1 month - 1 day')::date, %(today)s)
-                       - mo.month + 1 AS k_days,
-                       SUM(mo.sales) OVER (
-                           PARTITION BY s.company_id, s.partner_id, s.snap
-                           ORDER BY mo.month DESC
-                       ) AS cum
-                  FROM snapshot s
-                  JOIN movement mo
-                    ON mo.company_id = s.company_id
-                   AND mo.partner_id = s.partner_id
-                   AND mo.month <= s.snap
-                   AND mo.month > s.snap - %(shown)s * INTERVAL '1 month'
-                 WHERE s.receivable > 0
-            ),
-            dso AS (
-                SELECT company_id, partner_id, snap,
-                       SUM(CASE
-                               WHEN k_sales <= 0 THEN 0
-                               WHEN cum <= receivable THEN k_days
-                               WHEN cum - k_sales < receivable
-                               THEN (receivable - (cum - k_sales)) / k_sales * k_days
-                               ELSE 0
-                           END) AS dso
-                  FROM countback
-                 GROUP BY 1, 2, 3
-            ),
+            WITH %(countback)s,
             delay AS (
                 SELECT company_id, commercial_partner_id AS partner_id,
                        AVG(billing_paid_delay) FILTER (
@@ -320,39 +298,55 @@ class BillingDunningPartnerDso(models.Model):
                    AND billing_paid_date <= %(today)s
                  GROUP BY 1, 2
             ),
-            pairs AS (
-                SELECT company_id, partner_id FROM snapshot
-                 WHERE snap = %(month)s AND receivable != 0
-                UNION
-                SELECT company_id, partner_id FROM delay
+            -- each customer's figures gathered by one grouping, not by joins of CTEs whose
+            -- sizes PostgreSQL cannot guess (nested loops over 10,000 customers)
+            fact AS (
+                SELECT company_id, partner_id,
+                       snap = %(month)s AND receivable != 0 AS listed,
+                       CASE WHEN snap = %(month)s THEN receivable END AS receivable,
+                       NULL::numeric AS dso, NULL::numeric AS dso_previous,
+                       NULL::float8 AS delay, NULL::float8 AS delay_previous, NULL::bigint AS n
+                  FROM snapshot
+                UNION ALL
+                SELECT company_id, partner_id, NULL, NULL,
+                       CASE WHEN snap = %(month)s THEN dso END,
+                       CASE WHEN snap = (%(month)s - INTERVAL '1 month')::date THEN dso END,
+                       NULL, NULL, NULL
+                  FROM dso
+                UNION ALL
+                SELECT company_id, partner_id, TRUE, NULL, NULL, NULL,
+                       delay, delay_previous, n
+                  FROM delay
+            ),
+            customer AS (
+                SELECT company_id, partner_id, BOOL_OR(listed) AS listed,
+                       MAX(receivable) AS receivable, MAX(dso) AS dso,
+                       MAX(dso_previous) AS dso_previous, MAX(delay) AS delay,
+                       MAX(delay_previous) AS delay_previous, MAX(n) AS n
+                  FROM fact
+                 GROUP BY company_id, partner_id
             )
             -- the same id for a company's customer whoever asks (unique across companies)
             SELECT p.company_id::bigint * 1000000000 + p.partner_id AS id,
                    p.company_id, p.partner_id, c.currency_id,
-                   COALESCE(now.receivable, 0) AS receivable,
-                   COALESCE(d_now.dso, 0) AS dso,
-                   COALESCE(d_before.dso, 0) AS dso_previous,
-                   COALESCE(d_now.dso, 0) - COALESCE(d_before.dso, 0) AS dso_trend,
-                   dl.delay AS payment_delay, dl.delay_previous AS payment_delay_previous,
-                   dl.delay - dl.delay_previous AS delay_trend,
-                   COALESCE(dl.n, 0) AS paid_count
-              FROM pairs p
+                   COALESCE(p.receivable, 0) AS receivable,
+                   COALESCE(p.dso, 0) AS dso,
+                   COALESCE(p.dso_previous, 0) AS dso_previous,
+                   COALESCE(p.dso, 0) - COALESCE(p.dso_previous, 0) AS dso_trend,
+                   p.delay AS payment_delay, p.delay_previous AS payment_delay_previous,
+                   p.delay - p.delay_previous AS delay_trend,
+                   COALESCE(p.n, 0) AS paid_count
+              FROM customer p
               JOIN res_company c ON c.id = p.company_id
-              LEFT JOIN snapshot now
-                     ON now.company_id = p.company_id AND now.partner_id = p.partner_id
-                    AND now.snap = %(month)s
-              LEFT JOIN dso d_now
-                     ON d_now.company_id = p.company_id AND d_now.partner_id = p.partner_id
-                    AND d_now.snap = %(month)s
-              LEFT JOIN dso d_before
-                     ON d_before.company_id = p.company_id
-                    AND d_before.partner_id = p.partner_id
-                    AND d_before.snap = (%(month)s - INTERVAL '1 month')::date
-              LEFT JOIN delay dl
-                     ON dl.company_id = p.company_id AND dl.partner_id = p.partner_id
+             WHERE p.listed
             """,
+            countback=self.env["billing.dunning.dso"]._countback_sql(
+                today,
+                company_ids,
+                SQL("VALUES (%(month)s), ((%(month)s - INTERVAL '1 month')::date)", month=month),
+                per_partner=True,
+            ),
             companies=companies,
             today=today,
             month=month,
-            shown=DSO_MONTHS,
         )

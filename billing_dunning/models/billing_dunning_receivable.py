@@ -4,6 +4,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 from odoo.tools.misc import format_date
+from odoo.tools.sql import create_index
 
 from .billing_dunning_run import PA_BLOCKING_STATUSES, PA_PAYMENT_SENT
 
@@ -169,6 +170,19 @@ class BillingDunningReceivable(models.Model):
 
     # ------------------------------------------------------------------ the query
 
+    def init(self):
+        res = super().init()
+        # the open journal items by due date: the list's first page reads them in order and
+        # stops at its limit
+        create_index(
+            self.env.cr,
+            "account_move_line_billing_open_due_idx",
+            "account_move_line",
+            ["(COALESCE(date_maturity, date))", "id"],
+            where="parent_state = 'posted' AND NOT reconciled AND amount_residual != 0",
+        )
+        return res
+
     @property
     def _table_query(self):
         self.env["billing.dunning.habit"]._flush_habits()
@@ -198,6 +212,23 @@ class BillingDunningReceivable(models.Model):
         return "billing_is_retention" in self.env["account.move.line"]._fields
 
     @api.model
+    def _company_habit_sql(self, today, company_ids):
+        """One row per company: the median delay over its invoices paid in the last 12
+        months and how many (read from an index)."""
+        return SQL(
+            """
+            SELECT company_id, COUNT(*) AS n,
+                   PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY billing_paid_delay) AS delay
+              FROM account_move
+             WHERE company_id IN %(companies)s
+               AND billing_paid_date > %(year_ago)s
+             GROUP BY company_id
+            """,
+            companies=company_ids or (0,),
+            year_ago=today - timedelta(days=365),
+        )
+
+    @api.model
     def _habit_query(self, today, company_ids):
         """CTEs ``paid_move`` (one row per paid customer invoice: its delay in days beyond
         the due date and when it was paid, as stored on the invoice by
@@ -213,21 +244,81 @@ class BillingDunningReceivable(models.Model):
                  WHERE company_id IN %(companies)s
                    AND billing_paid_date IS NOT NULL
             ),
-            company_habit AS MATERIALIZED (
-                SELECT company_id, COUNT(*) AS n,
-                       PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY billing_paid_delay) AS delay
-                  FROM account_move
-                 WHERE company_id IN %(companies)s
-                   AND billing_paid_date > %(year_ago)s
-                 GROUP BY company_id
-            )
+            company_habit AS MATERIALIZED (%(company_habit)s)
             """,
             companies=company_ids or (0,),
-            year_ago=today - timedelta(days=365),
+            company_habit=self._company_habit_sql(today, company_ids),
         )
 
     @api.model
     def _receivable_query(self, today, company_ids):
+        week = SQL("date_trunc('week', %s::date)::date", today)
+        return SQL(
+            """
+            SELECT d.id, d.move_line_id, d.move_id, d.company_id, d.currency_id, d.name,
+                   d.partner_id, d.user_id, d.document_type, d.invoice_date, d.date_maturity,
+                   d.amount_residual,
+                   GREATEST(%(today)s - d.date_maturity, 0) AS days_overdue,
+                   CASE
+                       WHEN d.date_maturity >= %(today)s THEN '0_not_due'
+                       WHEN %(today)s - d.date_maturity <= 30 THEN '1_30'
+                       WHEN %(today)s - d.date_maturity <= 60 THEN '2_60'
+                       WHEN %(today)s - d.date_maturity <= 90 THEN '3_90'
+                       ELSE '4_older'
+                   END AS bucket,
+                   d.level_id, d.is_retention, d.disputed, d.promise_date, d.paused_until,
+                   d.pa_status_code, d.pa_status_date, d.held_reason, d.expected_rule,
+                   d.expected_date,
+                   CASE d.expected_rule
+                       WHEN 'habit' THEN d.partner_delay
+                       WHEN 'company_habit' THEN d.company_delay
+                   END AS habit_delay,
+                   CASE d.expected_rule
+                       WHEN 'habit' THEN d.partner_n
+                       WHEN 'company_habit' THEN d.company_n
+                   END AS habit_count,
+                   -- the forecast's columns read the lines' columns, not the rule: PostgreSQL
+                   -- writes each column's expression in full for every use of it
+                   CASE
+                       WHEN d.amount_residual < 0 THEN 'credit'
+                       WHEN d.held_reason IS NOT NULL THEN 'held'
+                       WHEN d.expected_date < %(today)s THEN 'late'
+                       ELSE 'expected'
+                   END AS forecast_state,
+                   CASE
+                       WHEN d.expected_date >= %(today)s
+                       THEN date_trunc(
+                           CASE WHEN d.expected_date < %(week)s + %(weeks)s * 7
+                                THEN 'week' ELSE 'month' END,
+                           d.expected_date
+                       )::date
+                   END AS forecast_period
+              FROM (%(dated)s) d
+            """,
+            dated=self._receivable_dated_query(today, company_ids),
+            today=today,
+            week=week,
+            weeks=FORECAST_WEEKS,
+        )
+
+    @api.model
+    def _receivable_account_ids(self):
+        """The receivable accounts, as constants in the query: PostgreSQL then estimates
+        from the lines' own statistics how many are open receivables (through a join with
+        the accounts it guesses a handful, and sorts them all rather than read the first
+        page from the index of the open lines by due date)."""
+        self.env["account.account"].flush_model(["account_type"])
+        self.env.cr.execute(
+            "SELECT id FROM account_account WHERE account_type = 'asset_receivable' ORDER BY id"
+        )
+        return tuple(row[0] for row in self.env.cr.fetchall()) or (0,)
+
+    @api.model
+    def _receivable_dated_query(self, today, company_ids):
+        """The open lines with their rule and expected date. Written without a top-level
+        ``WITH`` and with left joins on unique keys, so that PostgreSQL flattens it into the
+        ORM's query: the list's order and limit reach the index of the open lines, and the
+        joins whose columns a query does not read (bucket totals, counts) are removed."""
         if self._receivable_pa_aware():
             pa_code = SQL("move.billing_pa_status_code")
             pa_date = SQL("move.billing_pa_status_date::date")
@@ -239,43 +330,52 @@ class BillingDunningReceivable(models.Model):
             if self._receivable_retention_aware()
             else SQL("FALSE")
         )
-        week = SQL("date_trunc('week', %s::date)::date", today)
+        companies = company_ids or (0,)
         return SQL(
             """
-            WITH %(habit)s,
-            default_policy AS MATERIALIZED (
-                SELECT DISTINCT ON (company_id) company_id, pa_payment_sent_days
-                  FROM billing_dunning_policy
-                 WHERE company_id IN %(companies)s AND is_default
-                 ORDER BY company_id, sequence, id
+            -- the rule, and the date it gives (the same conditions in the same order, the
+            -- date not read from the rule: one expression less for each use of the date)
+            SELECT r.*,
+                   CASE
+                       WHEN r.amount_residual < 0 THEN 'credit'
+                       WHEN r.held_reason IS NOT NULL THEN 'held'
+                       WHEN r.is_retention THEN 'retention'
+                       WHEN %(promise)s THEN 'promise'
+                       WHEN %(payment_sent)s THEN 'payment_sent'
+                       WHEN r.partner_n > 0 THEN 'habit'
+                       WHEN r.company_n > 0 THEN 'company_habit'
+                       ELSE 'due_date'
+                   END AS expected_rule,
+                   CASE
+                       WHEN r.amount_residual < 0 OR r.held_reason IS NOT NULL THEN NULL
+                       WHEN r.is_retention THEN r.date_maturity
+                       WHEN %(promise)s THEN r.promise_date
+                       WHEN %(payment_sent)s THEN r.pa_status_date + r.pa_days
+                       WHEN r.partner_n > 0 THEN r.date_maturity + ROUND(r.partner_delay)::int
+                       WHEN r.company_n > 0 THEN r.date_maturity + ROUND(r.company_delay)::int
+                       ELSE r.date_maturity
+                   END AS expected_date
+              FROM (
+                    SELECT ol.*,
+                           CASE
+                               WHEN ol.amount_residual < 0 THEN NULL
+                               WHEN ol.disputed THEN 'dispute'
+                               WHEN ol.pa_status_code IN %(blocking)s THEN 'platform'
+                               WHEN ol.paused_until IS NOT NULL THEN 'paused'
+                           END AS held_reason
+                      FROM (%(open_line)s) ol
+              ) r
+            """,
+            promise=SQL(
+                """r.promise_date IS NOT NULL
+                   AND (COALESCE(r.promise_amount, 0) <= 0
+                        OR COALESCE(r.promised_before, 0) < r.promise_amount)"""
             ),
-            -- a promise covers the customer's lines by due date, up to its amount: only the
-            -- lines of customers with a current promise are ranked
-            promise_cover AS MATERIALIZED (
-                SELECT aml.id,
-                       SUM(CASE WHEN aml.amount_residual > 0 AND NOT %(retention)s
-                                THEN aml.amount_residual ELSE 0 END) OVER (
-                           PARTITION BY aml.company_id, fu.partner_id
-                           ORDER BY COALESCE(aml.date_maturity, aml.date), aml.id
-                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
-                       ) AS promised_before
-                  FROM billing_dunning_followup fu
-                  -- a receivable line's partner is its move's commercial partner (indexed)
-                  JOIN account_move_line aml
-                    ON aml.partner_id = fu.partner_id
-                   AND aml.company_id = fu.company_id
-                  JOIN account_move move
-                    ON move.id = aml.move_id
-                   AND move.commercial_partner_id = fu.partner_id
-                  JOIN account_account acc ON acc.id = aml.account_id
-                 WHERE fu.company_id IN %(companies)s
-                   AND fu.promise_date >= %(today)s
-                   AND acc.account_type = 'asset_receivable'
-                   AND aml.parent_state = 'posted'
-                   AND NOT aml.reconciled
-                   AND aml.amount_residual != 0
+            payment_sent=SQL(
+                "r.pa_status_code = %s AND r.pa_status_date IS NOT NULL", PA_PAYMENT_SENT
             ),
-            open_line AS (
+            open_line=SQL(
+                """
                 SELECT aml.id, aml.id AS move_line_id, aml.move_id, aml.company_id,
                        aml.company_currency_id AS currency_id,
                        move.name, move.commercial_partner_id AS partner_id,
@@ -306,112 +406,71 @@ class BillingDunningReceivable(models.Model):
                        ph.delay AS partner_delay, ph.count AS partner_n,
                        ch.delay AS company_delay, ch.n AS company_n
                   FROM account_move_line aml
-                  JOIN account_move move ON move.id = aml.move_id
-                  JOIN account_account acc ON acc.id = aml.account_id
+                  -- every line has its move: a left join that a query not reading the
+                  -- move's columns drops
+                  LEFT JOIN account_move move ON move.id = aml.move_id
                   LEFT JOIN billing_dunning_followup fu
                          ON fu.company_id = aml.company_id
                         AND fu.partner_id = move.commercial_partner_id
                   LEFT JOIN billing_dunning_policy pol ON pol.id = fu.policy_id
-                  LEFT JOIN default_policy defpol ON defpol.company_id = aml.company_id
+                  LEFT JOIN (
+                        SELECT DISTINCT ON (company_id) company_id, pa_payment_sent_days
+                          FROM billing_dunning_policy
+                         WHERE company_id IN %(companies)s AND is_default
+                         ORDER BY company_id, sequence, id
+                  ) defpol ON defpol.company_id = aml.company_id
                   LEFT JOIN billing_dunning_habit ph
                          ON ph.company_id = aml.company_id
                         AND ph.partner_id = move.commercial_partner_id
-                  LEFT JOIN company_habit ch ON ch.company_id = aml.company_id
-                  LEFT JOIN promise_cover pc ON pc.id = aml.id
+                  LEFT JOIN (%(company_habit)s) ch ON ch.company_id = aml.company_id
+                  LEFT JOIN (%(promise_cover)s) pc ON pc.id = aml.id
                  WHERE aml.company_id IN %(companies)s
-                   AND acc.account_type = 'asset_receivable'
+                   AND aml.account_id IN %(accounts)s
                    AND aml.parent_state = 'posted'
                    AND NOT aml.reconciled
                    AND aml.amount_residual != 0
+                """,
+                accounts=self._receivable_account_ids(),
+                retention=retention,
+                today=today,
+                pa_code=pa_code,
+                pa_date=pa_date,
+                pa_days=PA_PAYMENT_SENT_DAYS,
+                companies=companies,
+                company_habit=self._company_habit_sql(today, company_ids),
+                promise_cover=SQL(
+                    """
+                    -- a promise covers the customer's lines by due date, up to its amount:
+                    -- only the lines of customers with a current promise are ranked
+                    SELECT aml.id,
+                           SUM(CASE WHEN aml.amount_residual > 0 AND NOT %(retention)s
+                                    THEN aml.amount_residual ELSE 0 END) OVER (
+                               PARTITION BY aml.company_id, fu.partner_id
+                               ORDER BY COALESCE(aml.date_maturity, aml.date), aml.id
+                               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+                           ) AS promised_before
+                      FROM billing_dunning_followup fu
+                      -- a receivable line's partner is its move's commercial partner
+                      JOIN account_move_line aml
+                        ON aml.partner_id = fu.partner_id
+                       AND aml.company_id = fu.company_id
+                      JOIN account_move move
+                        ON move.id = aml.move_id
+                       AND move.commercial_partner_id = fu.partner_id
+                      JOIN account_account acc ON acc.id = aml.account_id
+                     WHERE fu.company_id IN %(companies)s
+                       AND fu.promise_date >= %(today)s
+                       AND acc.account_type = 'asset_receivable'
+                       AND aml.parent_state = 'posted'
+                       AND NOT aml.reconciled
+                       AND aml.amount_residual != 0
+                    """,
+                    retention=retention,
+                    companies=companies,
+                    today=today,
+                ),
             ),
-            ruled AS (
-                SELECT ol.*,
-                       CASE
-                           WHEN ol.amount_residual < 0 THEN NULL
-                           WHEN ol.disputed THEN 'dispute'
-                           WHEN ol.pa_status_code IN %(blocking)s THEN 'platform'
-                           WHEN ol.paused_until IS NOT NULL THEN 'paused'
-                       END AS held_reason
-                  FROM open_line ol
-            ),
-            expected AS (
-                SELECT r.*,
-                       CASE
-                           WHEN r.amount_residual < 0 THEN 'credit'
-                           WHEN r.held_reason IS NOT NULL THEN 'held'
-                           WHEN r.is_retention THEN 'retention'
-                           WHEN r.promise_date IS NOT NULL
-                            AND (COALESCE(r.promise_amount, 0) <= 0
-                                 OR COALESCE(r.promised_before, 0) < r.promise_amount)
-                           THEN 'promise'
-                           WHEN r.pa_status_code = %(payment_sent)s
-                            AND r.pa_status_date IS NOT NULL THEN 'payment_sent'
-                           WHEN r.partner_n > 0 THEN 'habit'
-                           WHEN r.company_n > 0 THEN 'company_habit'
-                           ELSE 'due_date'
-                       END AS expected_rule
-                  FROM ruled r
-            ),
-            dated AS (
-                SELECT e.*,
-                       CASE e.expected_rule
-                           WHEN 'retention' THEN e.date_maturity
-                           WHEN 'promise' THEN e.promise_date
-                           WHEN 'payment_sent' THEN e.pa_status_date + e.pa_days
-                           WHEN 'habit' THEN e.date_maturity + ROUND(e.partner_delay)::int
-                           WHEN 'company_habit'
-                           THEN e.date_maturity + ROUND(e.company_delay)::int
-                           WHEN 'due_date' THEN e.date_maturity
-                       END AS expected_date
-                  FROM expected e
-            )
-            SELECT d.id, d.move_line_id, d.move_id, d.company_id, d.currency_id, d.name,
-                   d.partner_id, d.user_id, d.document_type, d.invoice_date, d.date_maturity,
-                   d.amount_residual,
-                   GREATEST(%(today)s - d.date_maturity, 0) AS days_overdue,
-                   CASE
-                       WHEN d.date_maturity >= %(today)s THEN '0_not_due'
-                       WHEN %(today)s - d.date_maturity <= 30 THEN '1_30'
-                       WHEN %(today)s - d.date_maturity <= 60 THEN '2_60'
-                       WHEN %(today)s - d.date_maturity <= 90 THEN '3_90'
-                       ELSE '4_older'
-                   END AS bucket,
-                   d.level_id, d.is_retention, d.disputed, d.promise_date, d.paused_until,
-                   d.pa_status_code, d.pa_status_date, d.held_reason, d.expected_rule,
-                   d.expected_date,
-                   CASE d.expected_rule
-                       WHEN 'habit' THEN d.partner_delay
-                       WHEN 'company_habit' THEN d.company_delay
-                   END AS habit_delay,
-                   CASE d.expected_rule
-                       WHEN 'habit' THEN d.partner_n
-                       WHEN 'company_habit' THEN d.company_n
-                   END AS habit_count,
-                   CASE
-                       WHEN d.expected_rule = 'credit' THEN 'credit'
-                       WHEN d.expected_rule = 'held' THEN 'held'
-                       WHEN d.expected_date < %(today)s THEN 'late'
-                       ELSE 'expected'
-                   END AS forecast_state,
-                   CASE
-                       WHEN d.expected_date IS NULL OR d.expected_date < %(today)s THEN NULL
-                       WHEN d.expected_date < %(week)s + %(weeks)s * 7
-                       THEN date_trunc('week', d.expected_date)::date
-                       ELSE date_trunc('month', d.expected_date)::date
-                   END AS forecast_period
-              FROM dated d
-            """,
-            habit=self._habit_query(today, company_ids),
-            retention=retention,
-            today=today,
-            pa_code=pa_code,
-            pa_date=pa_date,
-            pa_days=PA_PAYMENT_SENT_DAYS,
-            companies=company_ids or (0,),
             blocking=PA_BLOCKING_STATUSES,
-            payment_sent=PA_PAYMENT_SENT,
-            week=week,
-            weeks=FORECAST_WEEKS,
         )
 
     # ------------------------------------------------------------------ actions

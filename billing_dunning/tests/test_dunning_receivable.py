@@ -399,6 +399,52 @@ class TestDunningReceivable(DunningCommon):
             self.assertEqual(lenoir.payment_delay_previous, 14.0)
             self.assertEqual(lenoir.delay_trend, 91.5)
 
+    def test_dso_company_and_customer_agree(self):
+        """Company and customer DSO come from one count-back: a company with one customer
+        has that customer's DSO, today and at the end of last month, also when a month's
+        credit notes exceed its sales and an older month is outside the 12 months."""
+        company2 = self.company2
+        self._invoice(self.aged, date(2024, 5, 20), 700.0, company=company2)
+        self._invoice(self.aged, date(2025, 3, 5), 900.0, company=company2)
+        may = self._invoice(self.aged, date(2025, 5, 10), 300.0, company=company2)
+        self._invoice(self.aged, date(2025, 6, 10), 2000.0, company=company2)
+        refund = (
+            self.env["account.move"]
+            .with_company(company2)
+            .create(
+                {
+                    "move_type": "out_refund",
+                    "partner_id": self.aged.id,
+                    "invoice_date": date(2025, 5, 20),
+                    "invoice_line_ids": [
+                        Command.create(
+                            {"name": "Return", "price_unit": 500.0, "tax_ids": [Command.clear()]}
+                        )
+                    ],
+                }
+            )
+        )
+        refund.action_post()
+        self._pay(may, 300.0, date(2025, 6, 2))
+        env = self.env(context=dict(self.env.context, allowed_company_ids=company2.ids))
+        with freeze_time(TODAY):
+            model, domain = self._action("billing_dunning.billing_dunning_dso_action")
+            by_month = {row.date: row for row in model.with_env(env).search(domain)}
+            customer = env["billing.dunning.partner.dso"].search(
+                [("partner_id", "=", self.aged.id)]
+            )
+            june, may_row = by_month[date(2025, 6, 1)], by_month[date(2025, 5, 1)]
+            # June: 3100 due covered by June's 2000 (30 days), May's net credit (no day) and
+            # March's 900 (31 days); the 700 of May 2024 is beyond the 12 months counted back.
+            # End of May: 1400 due, May's net credit, March's 900 (31 days)
+            self.assertEqual(june.receivable, 3100.0)
+            self.assertEqual(may_row.sales, -200.0)
+            self.assertAlmostEqual(june.dso, 61.0, places=6)
+            self.assertAlmostEqual(may_row.dso, 31.0, places=6)
+            self.assertEqual(customer.receivable, june.receivable)
+            self.assertAlmostEqual(customer.dso, june.dso, places=6)
+            self.assertAlmostEqual(customer.dso_previous, may_row.dso, places=6)
+
     def test_backtest(self):
         env = self.env(context=dict(self.env.context, allowed_company_ids=self.company.ids))
         with freeze_time(TODAY):

@@ -17,12 +17,15 @@ payment line) for customer ``n % M``, with due dates spread from 300 days ago to
 ahead (a fixed seed). It then times, in the same transaction, what the screens ask:
 
 - the schedule's first page (``web_search_read``, 80 rows) and its default grouping by
-  customer (``web_read_group``), its bucket totals, the 13-week forecast, the DSO months and
-  the backtest;
+  customer (``web_read_group``), its bucket totals, the 13-week forecast, the DSO months, the
+  customers' DSO and the backtest;
 - as the reference, Odoo's own ``account.move.line`` grouping of the same open receivable
   lines by customer (``read_group``).
 
-It prints seconds, queries and the ratio to the reference. Everything is rolled back.
+It prints seconds, queries and the ratio to the reference. Everything is rolled back, unless
+``--keep`` commits the data it built; ``--reuse`` then times that kept data again without
+building it (a re-measure in a few minutes: the copies and the habits learnt from scratch take
+most of a run at 100,000 lines).
 """
 
 import argparse
@@ -212,6 +215,32 @@ def timed(env, label, func, reference=None, runs=3):
     return median, result
 
 
+def explain(env, label, func):
+    """EXPLAIN (ANALYZE, BUFFERS) of each report query ``func`` runs (caches emptied)."""
+    from odoo.tools import SQL
+
+    cr = env.cr
+    seen = []
+    execute = cr.execute
+
+    def record(query, params=None, log_exceptions=True):
+        if isinstance(query, SQL):
+            query, params = query.code, query.params
+        if query.lstrip().upper().startswith(("SELECT", "WITH")) and "billing_dunning" in query:
+            seen.append((query, params))
+        return execute(query, params, log_exceptions)
+
+    env.invalidate_all()
+    cr.execute = record
+    try:
+        func()
+    finally:
+        cr.execute = execute
+    for query, params in seen:
+        cr.execute("EXPLAIN (ANALYZE, BUFFERS) " + query, params)
+        say(f"{label}:\n" + "\n".join(row[0] for row in cr.fetchall()))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", required=True)
@@ -219,6 +248,12 @@ def main():
     parser.add_argument("--customers", type=int, default=1000)
     parser.add_argument("--paid", type=int, default=10000)
     parser.add_argument("--explain", action="store_true", help="print the query plans")
+    parser.add_argument(
+        "--keep", action="store_true", help="commit the data built (for --reuse), time it"
+    )
+    parser.add_argument(
+        "--reuse", action="store_true", help="time the data a run with --keep left, build none"
+    )
     args = parser.parse_args()
     odoo = setup_odoo(args.db)
     from odoo import SUPERUSER_ID, api
@@ -226,25 +261,48 @@ def main():
     registry = odoo.modules.registry.Registry(args.db)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        say(
-            f"Creating {args.open} open lines and {args.paid} paid invoices over "
-            f"{args.customers} customers (templates through Odoo, copies by SQL)..."
-        )
-        env, company, customers, open_moves, paid_moves, today = build(env, args.customers)
-        with Timer(cr) as copy:
-            clone(env, open_moves, customers, args.open, 1, paid=False)
-            clone(env, paid_moves, customers, args.paid, 2, paid=True)
-        say(f"bench: copies by SQL {copy.seconds:8.2f} s")
-        Habit = env["billing.dunning.habit"]
-        with Timer(cr) as learn:
-            Habit._refresh_all()
-        # the statistics autovacuum keeps (the habits are a new table)
-        cr.execute("ANALYZE account_move")
-        cr.execute("ANALYZE billing_dunning_habit")
-        say(
-            f"bench: every customer's habit learnt (install, daily cron) {learn.seconds:8.2f} s"
-            f"  {learn.queries} queries  ({load()})"
-        )
+        if args.reuse:
+            company = env["res.company"].search(
+                [("name", "=", "Schedule bench")], order="id desc", limit=1
+            )
+            if not company:
+                say("bench: no data kept in this database (run once with --keep)")
+                return 1
+            env = env(context=dict(env.context, allowed_company_ids=[company.id]))
+            paid_moves = env["account.move"].search(
+                [
+                    ("company_id", "=", company.id),
+                    ("move_type", "=", "out_invoice"),
+                    ("billing_paid_date", "!=", False),
+                ],
+                order="id",
+                limit=1,
+            )
+            Habit = env["billing.dunning.habit"]
+            say(f"bench: reusing the data kept for company {company.id}")
+        else:
+            say(
+                f"Creating {args.open} open lines and {args.paid} paid invoices over "
+                f"{args.customers} customers (templates through Odoo, copies by SQL)..."
+            )
+            env, company, customers, open_moves, paid_moves, today = build(env, args.customers)
+            with Timer(cr) as copy:
+                clone(env, open_moves, customers, args.open, 1, paid=False)
+                clone(env, paid_moves, customers, args.paid, 2, paid=True)
+            say(f"bench: copies by SQL {copy.seconds:8.2f} s")
+            Habit = env["billing.dunning.habit"]
+            with Timer(cr) as learn:
+                Habit._refresh_all()
+            # the statistics autovacuum keeps (the habits are a new table)
+            cr.execute("ANALYZE account_move")
+            cr.execute("ANALYZE billing_dunning_habit")
+            say(
+                f"bench: every customer's habit learnt (install, daily cron) "
+                f"{learn.seconds:8.2f} s  {learn.queries} queries  ({load()})"
+            )
+            if args.keep:
+                cr.commit()
+                say(f"bench: data kept (company {company.id}): time it again with --reuse")
         one = paid_moves[:1]
         timed(
             env,
@@ -327,6 +385,12 @@ def main():
             lambda: env["billing.dunning.dso"].search_read([], ["dso", "payment_delay"]),
             ref,
         )
+        timed(
+            env,
+            "ours: customer DSO and delays",
+            lambda: env["billing.dunning.partner.dso"].search_read([], ["dso", "payment_delay"]),
+            ref,
+        )
         _timer, rows = timed(
             env,
             "ours: backtest",
@@ -341,19 +405,27 @@ def main():
                 f"{row['expected_error']:.1f} days, due date {row['due_error']:.1f} days"
             )
         if args.explain:
-            from odoo.tools import SQL
-
-            for model in ["billing.dunning.receivable", "billing.dunning.backtest"]:
-                cr.execute(SQL("EXPLAIN ANALYZE SELECT * FROM (%s) t", env[model]._table_query))
-                say("\n".join(row[0] for row in cr.fetchall()))
-            say("first page:")
-            cr.execute(
-                SQL(
-                    "EXPLAIN ANALYZE SELECT * FROM (%s) t ORDER BY date_maturity, id LIMIT 80",
-                    Schedule._table_query,
-                )
+            explain(env, "first page", lambda: Schedule.web_search_read([], spec, limit=80))
+            explain(
+                env,
+                "bucket totals",
+                lambda: Schedule.read_group([], ["amount_residual:sum"], ["bucket"]),
             )
-            say("\n".join(row[0] for row in cr.fetchall()))
+            explain(
+                env,
+                "13-week forecast",
+                lambda: Schedule.read_group(
+                    [("amount_residual", ">", 0)],
+                    ["amount_residual:sum"],
+                    ["forecast_period:day", "forecast_state"],
+                    lazy=False,
+                ),
+            )
+            explain(
+                env,
+                "DSO",
+                lambda: env["billing.dunning.dso"].search_read([], ["dso", "payment_delay"]),
+            )
         cr.rollback()
     return 0
 
