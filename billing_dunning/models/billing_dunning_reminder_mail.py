@@ -7,7 +7,9 @@ from uuid import uuid4
 from markupsafe import escape
 
 from odoo import SUPERUSER_ID, models
-from odoo.tools import clean_context, split_every
+from odoo.tools import SQL, clean_context, split_every
+
+from odoo.addons.mail.models.mail_message import _image_dataurl
 
 _logger = logging.getLogger(__name__)
 
@@ -24,6 +26,16 @@ class BillingDunningReminder(models.Model):
 
     _inherit = "billing.dunning.reminder"
 
+    def _dunning_by_template(self):
+        """``{mail.template: reminders}``: these reminders by their level's template."""
+        by_level = defaultdict(list)
+        for reminder in self:
+            by_level[reminder.level_id].append(reminder.id)
+        by_template = defaultdict(list)
+        for level, ids in by_level.items():
+            by_template[level._get_mail_template()].extend(ids)
+        return {template: self.browse(ids) for template, ids in by_template.items()}
+
     def _dunning_mail_contents(self):
         """``{reminder id: (subject, body)}`` of these reminders' e-mails.
 
@@ -33,10 +45,9 @@ class BillingDunningReminder(models.Model):
         (``ir.qweb._billing_compile_once``) instead of once per reminder. The template's
         attachments (e.g. the customer statement added to its reports) are in
         ``_dunning_mail_attachments``."""
-        by_template = defaultdict(self.browse)
-        for reminder in self:
-            by_template[reminder.level_id._get_mail_template()] |= reminder
+        by_template = self._dunning_by_template()
         contents = {}
+        memo = {}  # see _dunning_bank_account
         with self.env["ir.qweb"]._billing_compile_once() as compile_once:
             for template, batch in by_template.items():
                 template = template.with_context(**compile_once)
@@ -51,7 +62,7 @@ class BillingDunningReminder(models.Model):
                             lang=reminder.contact_id.lang
                             or reminder.partner_id.lang
                             or self.env.lang
-                        )._dunning_payment_html(for_mail=True)
+                        )._dunning_payment_html(for_mail=True, memo=memo)
                     contents[reminder.id] = (subjects[reminder.id], body)
         return contents
 
@@ -92,11 +103,11 @@ class BillingDunningReminder(models.Model):
         """``{reminder id: {"attachments": [(name, raw)], "attachment_ids": [ids]}}``: the
         reports of each level's template rendered for each reminder and its static files,
         as Odoo's ``mail.template`` generates them (only for templates that have some)."""
-        by_template = defaultdict(self.browse)
-        for reminder in self:
-            template = reminder.level_id._get_mail_template()
-            if template.report_template_ids or template.attachment_ids:
-                by_template[template] |= reminder
+        by_template = {
+            template: batch
+            for template, batch in self._dunning_by_template().items()
+            if template.report_template_ids or template.attachment_ids
+        }
         result = {}
         for template, batch in by_template.items():
             for res_id, values in template._generate_template_attachments(
@@ -229,7 +240,7 @@ class BillingDunningReminder(models.Model):
                 )
             )
             values_list.append(msg_values)
-        messages = records._message_create(values_list)
+        messages = records._dunning_message_create(values_list)
         if not records._context.get("mail_create_nosubscribe") and message_type != "notification":
             # the author follows the documents to receive the answers, as message_post does
             real_author = self.env.user.partner_id if self.env.user.active else False
@@ -244,6 +255,54 @@ class BillingDunningReminder(models.Model):
             record._notify_thread(message, msg_values, **notif_kwargs)
             result[record.id] = message
         return result
+
+    def _dunning_message_create(self, values_list):
+        """``_message_create(values_list)`` with each body sanitized once instead of twice.
+
+        Creating a ``mail.message`` sanitizes its HTML body twice with the same function
+        and options (``fields.Html``: once for the column, once for the cache), half of the
+        time of the creation. Here the messages are created without their body, then each
+        body is sanitized once by the field itself (``convert_to_cache``, what both calls
+        return) and written to the column and the cache. A body with inline images
+        (``data:`` URLs, which ``mail.message.create`` turns into attachments) is left to
+        the creation."""
+        Message = self.env["mail.message"]
+        field = Message._fields["body"]
+        later = [
+            bool(values.get("body"))
+            and not field.sanitize_overridable
+            and not _image_dataurl.search(values["body"])
+            for values in values_list
+        ]
+        messages = self._message_create(
+            [
+                dict(values, body="") if body_later else values
+                for values, body_later in zip(values_list, later, strict=True)
+            ]
+        )
+        todo = [
+            (message, values["body"])
+            for message, values, body_later in zip(messages, values_list, later, strict=True)
+            if body_later
+        ]
+        if not todo:
+            return messages
+        bodies = [field.convert_to_cache(body, message) for message, body in todo]
+        done = Message.browse([message.id for message, _body in todo])
+        done.flush_recordset(["body"])
+        self.env.cr.execute(
+            SQL(
+                "UPDATE mail_message m SET body = v.body FROM (VALUES %s) AS v(id, body) "
+                "WHERE m.id = v.id",
+                SQL(", ").join(
+                    SQL("(%s, %s)", message.id, str(body or ""))
+                    for (message, _body), body in zip(todo, bodies, strict=True)
+                ),
+            )
+        )
+        self.env.cache.update(done, field, bodies)
+        done.modified(["body"])
+        return messages
 
     def _dunning_first_messages(self):
         """``{record id: id of its first message}`` where the thread is flat

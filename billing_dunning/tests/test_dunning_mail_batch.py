@@ -56,6 +56,7 @@ class TestDunningMailBatch(DunningCommon):
         return message
 
     def _mail_values(self, message):
+        self.env.invalidate_all()  # what is stored, not what the batch left in the cache
         mails = self.env["mail.mail"].search([("mail_message_id", "=", message.id)])
         self.assertEqual(len(mails), 1)
         return {
