@@ -252,7 +252,9 @@ class BillingDunningReminder(models.Model):
         result = {}
         for record, message, msg_values in zip(records, messages, values_list, strict=True):
             record._message_post_after_hook(message, msg_values)
-            record._notify_thread(message, msg_values, **notif_kwargs)
+            # a message just created has no tracking values: the e-mail's rendering
+            # context need not search for them (one query per message)
+            record._notify_thread(message, dict(msg_values, tracking_value_ids=[]), **notif_kwargs)
             result[record.id] = message
         return result
 
