@@ -43,7 +43,13 @@ adds to each invoice (read by neither run). Both modes give the same customers a
 overdue, hence the same reminders, lines and credit lines; clones reuse the templates'
 amounts, so the amounts claimed differ.
 
-It prints the times, the ratios and our queries per reminder. OCA's sending renders a PDF
+It prints the times, the ratios and our queries per reminder, with the CPU time used by this
+process (Odoo) and by its PostgreSQL server process during each timed part: on a machine
+loaded by other work the wall time mostly measures the wait for a CPU, the CPU times much
+less. ``--profile FILE`` writes a cProfile of our run (``python3 -m pstats FILE``). The chart
+of accounts that account reloads for the new company in a pre-commit hook is loaded before
+the timed parts; Odoo's posting is timed with its pre-commit hooks (the tracking messages it
+writes at commit), our run too. OCA's sending renders a PDF
 per communication (wkhtmltopdf, about a second each), ours queues the e-mail and leaves
 letters to the print queue, so the line-selection times are printed apart too
 (``--oca-lines-only`` skips OCA's sending). Everything is rolled back at the end: the
