@@ -112,16 +112,49 @@ class BillingDunningReminder(models.Model):
     @api.depends("line_ids.move_id", "company_id", "contact_id")
     @api.depends_context("lang")
     def _compute_payment_html(self):
+        memo = {}  # what the company-wide lookups found, for the whole batch
         for reminder in self:
-            reminder.payment_html = reminder._dunning_payment_html(for_mail=True)
+            reminder.payment_html = reminder._dunning_payment_html(for_mail=True, memo=memo)
 
     @api.model_create_multi
     def create(self, vals_list):
-        Sequence = self.env["ir.sequence"]
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = Sequence.next_by_code("billing.dunning.reminder") or "/"
+        todo = [vals for vals in vals_list if vals.get("name", "/") == "/"]
+        for vals, name in zip(todo, self._dunning_next_names(len(todo)), strict=True):
+            vals["name"] = name
         return super().create(vals_list)
+
+    @api.model
+    def _dunning_next_names(self, count):
+        """``count`` names from the reminders' sequence, those ``next_by_code`` draws one
+        at a time (same sequence, same format), a standard sequence without date ranges
+        drawn in one query."""
+        if not count:
+            return []
+        Sequence = self.env["ir.sequence"]
+        Sequence.browse().check_access("read")
+        sequence = Sequence.search(
+            [
+                ("code", "=", "billing.dunning.reminder"),
+                ("company_id", "in", [self.env.company.id, False]),
+            ],
+            order="company_id",
+            limit=1,
+        )
+        if not sequence:
+            return ["/"] * count
+        if sequence.implementation != "standard" or sequence.use_date_range:
+            return [sequence._next() for _i in range(count)]
+        self.env.cr.execute(
+            SQL(
+                "SELECT nextval(%s) FROM generate_series(1, %s)",
+                f"ir_sequence_{sequence.id:03d}",
+                count,
+            )
+        )
+        return [
+            sequence.get_next_char(number)
+            for number in sorted(r[0] for r in self.env.cr.fetchall())
+        ]
 
     # ------------------------------------------------------------------
     # What the customer reads: the letter and the how-to-pay block
@@ -151,54 +184,74 @@ class BillingDunningReminder(models.Model):
             return date
         return _("%(city)s, %(date)s", city=city, date=date)
 
-    def _dunning_bank_account(self):
+    def _dunning_bank_account(self, memo=None):
         """The company's bank account the customer pays to: the one set on the reminded
-        invoices, else a bank journal's, else the company's first."""
+        invoices, else a bank journal's, else the company's first. ``memo``: a dict
+        shared by the reminders of a batch, which keeps the company-wide look-ups."""
         self.ensure_one()
         company = self.company_id
         # the company's own accounts, printed on its invoices: read whoever prints
         bank = self.line_ids.move_id.sudo().partner_bank_id[:1]
         if not bank:
-            journal = (
-                self.env["account.journal"]
-                .sudo()
-                .search(
-                    [
-                        *self.env["account.journal"]._check_company_domain(company),
-                        ("type", "=", "bank"),
-                        ("bank_account_id", "!=", False),
-                    ],
-                    limit=1,
-                )
+            key = ("bank_journal", company.id)
+            if memo is not None and key in memo:
+                return memo[key]
+            bank = self._dunning_company_bank_account()
+            if memo is not None:
+                memo[key] = bank
+        return bank
+
+    def _dunning_company_bank_account(self):
+        """A bank journal's account, else the company's first."""
+        self.ensure_one()
+        company = self.company_id
+        journal = (
+            self.env["account.journal"]
+            .sudo()
+            .search(
+                [
+                    *self.env["account.journal"]._check_company_domain(company),
+                    ("type", "=", "bank"),
+                    ("bank_account_id", "!=", False),
+                ],
+                limit=1,
             )
-            bank = journal.bank_account_id
+        )
+        bank = journal.bank_account_id
         if not bank:
             bank = company.sudo().partner_id.bank_ids[:1]
         return bank
 
-    def _dunning_online_payment(self):
+    def _dunning_online_payment(self, memo=None):
         """The company takes online payments: the payment module is installed and one of
         its providers is enabled (or in test mode)."""
         self.ensure_one()
         if "payment.provider" not in self.env:
             return False
-        return bool(
+        key = ("online", self.company_id.id)
+        if memo is not None and key in memo:
+            return memo[key]
+        online = bool(
             self.env["payment.provider"]
             .sudo()
             .search_count(
                 [("company_id", "=", self.company_id.id), ("state", "!=", "disabled")], limit=1
             )
         )
+        if memo is not None:
+            memo[key] = online
+        return online
 
-    def _dunning_payment_info(self):
-        """The how-to-pay data of this reminder, as plain data."""
+    def _dunning_payment_info(self, memo=None):
+        """The how-to-pay data of this reminder, as plain data (``memo``: see
+        ``_dunning_bank_account``)."""
         self.ensure_one()
         company = self.company_id
-        bank = self._dunning_bank_account()
+        bank = self._dunning_bank_account(memo)
         iban = bank.sanitized_acc_number or ""
         if iban[:2].isalpha() and iban[2:4].isdigit():
             iban = " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
-        online = self._dunning_online_payment()
+        online = self._dunning_online_payment(memo)
         invoices = []
         for move in self.line_ids.move_id:
             invoices.append(
@@ -220,11 +273,11 @@ class BillingDunningReminder(models.Model):
             "email": company.email or "",
         }
 
-    def _dunning_payment_html(self, for_mail=False):
+    def _dunning_payment_html(self, for_mail=False, memo=None):
         self.ensure_one()
         return self.env["ir.qweb"]._render(
             "billing_dunning.dunning_how_to_pay",
-            {"info": self._dunning_payment_info(), "for_mail": for_mail},
+            {"info": self._dunning_payment_info(memo), "for_mail": for_mail},
         )
 
     def _action_open(self):
