@@ -227,14 +227,20 @@ class BillingFrEreport(models.Model):
         )
         self.env["billing.fr.ereport.line"].invalidate_model()
         self.invalidate_recordset(["line_ids", "reported_line_ids", "left_out_line_ids"])
-        vals, reconciliation = [], []
+        vals, bulk, accounted, reconciliation = [], None, None, []
         if not problems:
             if self.kind == "transactions":
-                vals, move_problems, reconciliation = self._billing_ereport_transaction_lines()
+                vals, bulk, move_problems, accounted = self._billing_ereport_transaction_lines()
             else:
                 vals, move_problems = self._billing_ereport_payment_lines()
             problems += move_problems
         self._billing_ereport_insert_lines(vals)
+        if bulk:
+            self._billing_ereport_insert_bulk(bulk)
+        if accounted is not None:
+            # from what the report now holds, to the cent, per rate and per move
+            reconciliation, move_problems = self._billing_ereport_reconcile(accounted)
+            problems += move_problems
         self.write(
             {
                 "reconciliation": reconciliation,
