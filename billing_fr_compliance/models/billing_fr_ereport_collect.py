@@ -408,7 +408,8 @@ class BillingFrEreport(models.Model):
                        CASE WHEN t.amount_type = 'percent' THEN t.amount ELSE 0 END AS rate,
                        ROUND(-SUM(l.balance), 2) AS tax
                   FROM bulk_move
-                  JOIN account_move_line l ON l.move_id = bulk_move.id
+                  JOIN account_move_line l
+                    ON l.move_id = bulk_move.id AND l.tax_line_id IS NOT NULL
                   JOIN account_tax t ON t.id = l.tax_line_id
               GROUP BY 1, 2
             )
@@ -470,9 +471,10 @@ class BillingFrEreport(models.Model):
                     SELECT l.move_id,
                            CASE WHEN t.amount_type = 'percent' THEN t.amount ELSE 0 END AS rate,
                            ROUND(-SUM(l.balance), 2) AS tax
-                      FROM account_move_line l
+                      FROM unnest(%(moves)s::int[]) AS accounted(id)
+                      JOIN account_move_line l
+                        ON l.move_id = accounted.id AND l.tax_line_id IS NOT NULL
                       JOIN account_tax t ON t.id = l.tax_line_id
-                     WHERE l.move_id = ANY(%(moves)s)
                   GROUP BY 1, 2
                 ),
                 pair AS (
