@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from ..tools import frr
 
@@ -104,6 +104,25 @@ class BillingFrEreport(models.Model):
                 report.date_start or "",
                 report.date_end or "",
                 " (RE)" if report.type_code == "RE" else "",
+            )
+
+    @api.depends("kind", "date_start", "date_end", "type_code")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        """The kind and period in the reader's language and date format (the stored
+        ``name``, a search key, is in the language of whoever created the report: the
+        scheduled action's, the demo's)."""
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        for report in self:
+            if not (report.date_start and report.date_end):
+                report.display_name = report.name or ""
+                continue
+            report.display_name = self.env._(
+                "%(kind)s %(start)s – %(end)s%(rectificative)s",
+                kind=kinds.get(report.kind, ""),
+                start=format_date(self.env, report.date_start),
+                end=format_date(self.env, report.date_end),
+                rectificative=" (RE)" if report.type_code == "RE" else "",
             )
 
     @api.depends("line_ids.base", "line_ids.tax", "line_ids.amount")
@@ -227,14 +246,20 @@ class BillingFrEreport(models.Model):
         )
         self.env["billing.fr.ereport.line"].invalidate_model()
         self.invalidate_recordset(["line_ids", "reported_line_ids", "left_out_line_ids"])
-        vals, reconciliation = [], []
+        vals, bulk, accounted, reconciliation = [], None, None, []
         if not problems:
             if self.kind == "transactions":
-                vals, move_problems, reconciliation = self._billing_ereport_transaction_lines()
+                vals, bulk, move_problems, accounted = self._billing_ereport_transaction_lines()
             else:
                 vals, move_problems = self._billing_ereport_payment_lines()
             problems += move_problems
         self._billing_ereport_insert_lines(vals)
+        if bulk:
+            self._billing_ereport_insert_bulk(bulk)
+        if accounted is not None:
+            # from what the report now holds, to the cent, per rate and per move
+            reconciliation, move_problems = self._billing_ereport_reconcile(accounted)
+            problems += move_problems
         self.write(
             {
                 "reconciliation": reconciliation,

@@ -30,20 +30,30 @@ class BillingFrEreportLine(models.Model):
     move_id = fields.Many2one(
         "account.move", string="Document", ondelete="set null", index=True, check_company=True
     )
+    # indexed (where set): each invoice line, reconciliation or report line deleted makes
+    # PostgreSQL look for the lines pointing at it (ON DELETE SET NULL); without an index
+    # that is a scan of this table per row deleted (preparing again a report of 6,000 lines
+    # took 6 minutes, its own lines referencing the table)
     move_line_id = fields.Many2one(
-        "account.move.line", string="Line", ondelete="set null", check_company=True
+        "account.move.line",
+        string="Line",
+        ondelete="set null",
+        check_company=True,
+        index="btree_not_null",
     )
     partial_id = fields.Many2one(
         "account.partial.reconcile",
         string="Reconciliation",
         ondelete="set null",
         check_company=True,
+        index="btree_not_null",
     )
     undo_of_id = fields.Many2one(
         "billing.fr.ereport.line",
         string="Undoes",
         ondelete="set null",
         check_company=True,
+        index="btree_not_null",
         help="The payment reported earlier that was taken off its invoice.",
     )
     partner_id = fields.Many2one(related="move_id.commercial_partner_id", string="Customer")

@@ -3,9 +3,11 @@
 # (billing.fr.ereport in files of one concern each: see billing_fr_ereport.py)
 import base64
 import logging
+from collections import Counter
 
 from odoo import _, api, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..tools import afnor_client
 
@@ -207,33 +209,45 @@ class BillingFrEreport(models.Model):
 
     def _billing_ereport_changed(self):
         """A sent report whose period now gives other content (a late invoice, a payment
-        changed): its lines and what a preparation today gives differ."""
+        changed): its lines and what a preparation today gives differ (compared on the
+        section, document and amounts of each line, read in SQL: tens of thousands)."""
         self.ensure_one()
+        bulk = None
         if self.kind == "transactions":
-            fresh, __, __ = self._billing_ereport_transaction_lines()
+            fresh, bulk, __, __ = self._billing_ereport_transaction_lines()
         else:
             fresh, __ = self._billing_ereport_payment_lines()
 
-        def key(values):
+        def key(section, move_id, base, tax, amount):
             return (
-                values.get("section"),
-                values.get("move_id"),
-                round(values.get("base") or 0.0, 2),
-                round(values.get("tax") or 0.0, 2),
-                round(values.get("amount") or 0.0, 2),
+                section,
+                move_id,
+                round(base or 0.0, 2),
+                round(tax or 0.0, 2),
+                round(amount or 0.0, 2),
             )
 
-        sent = sorted(
-            key(
-                {
-                    "section": line.section,
-                    "move_id": line.move_id.id,
-                    "base": line.base,
-                    "tax": line.tax,
-                    "amount": line.amount,
-                }
+        fresh_keys = [
+            key(v.get("section"), v.get("move_id"), v.get("base"), v.get("tax"), v.get("amount"))
+            for v in fresh
+            if v["section"] != "left_out"
+        ]
+        if bulk:
+            fresh_keys += [
+                key(section, move_id, base, tax, 0.0)
+                for section, move_id, base, tax in self.env.execute_query(
+                    SQL("SELECT section, move_id, base, tax FROM (%s) bulk", bulk)
+                )
+            ]
+        self.env.flush_all()
+        sent = [
+            key(*row)
+            for row in self.env.execute_query(
+                SQL(
+                    "SELECT section, move_id, base, tax, amount FROM billing_fr_ereport_line "
+                    "WHERE report_id = %s AND section != 'left_out'",
+                    self.id,
+                )
             )
-            for line in self.line_ids
-            if line.section != "left_out"
-        )
-        return sent != sorted(key(values) for values in fresh if values["section"] != "left_out")
+        ]
+        return Counter(sent) != Counter(fresh_keys)

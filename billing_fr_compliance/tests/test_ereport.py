@@ -9,6 +9,7 @@ from datetime import date
 from urllib.parse import quote
 
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo import Command
 from odoo.exceptions import UserError
@@ -197,12 +198,12 @@ class TestEreport(BillingPaCase):
         self.assertTrue(all(row["difference"] == 0 for row in report.reconciliation))
         self.assertIn("20", report.reconciliation_html)
         # the set-based rows classify as the invoice flows do (_billing_pa_processing_rule)
-        rows, __ = report._billing_ereport_rows()
-        for move in self.env["account.move"].browse(list(rows)):
+        rows = report._billing_ereport_move_rows(report._billing_ereport_period_where())
+        self.assertEqual(len(rows), 7)
+        for row in rows:
+            move = self.env["account.move"].browse(row["id"])
             self.assertEqual(
-                report._billing_ereport_row_section(rows[move.id]),
-                move._billing_ereport_section(),
-                move.name,
+                report._billing_ereport_row_section(row), move._billing_ereport_section(), move.name
             )
         # the file
         xml = base64.b64decode(report.file)
@@ -213,6 +214,128 @@ class TestEreport(BillingPaCase):
         self.assertIn("<CategoryCode>TLB1</CategoryCode>", text)
         self.assertIn("<CategoryCode>TPS1</CategoryCode>", text)
         self.assertNotIn(self.domestic.name, text)
+
+    def _transactions(self, report, tag="TransactionsReport"):
+        """The 10.3 aggregates (or 10.4 with ``tag="PaymentsReport"``) of a report's file,
+        as plain tuples."""
+        root = etree.fromstring(base64.b64decode(report.file))
+        result = []
+        for node in root.find(tag).findall("Transactions"):
+            if tag == "PaymentsReport":
+                payment = node.find("Payment")
+                result.append(
+                    (
+                        payment.findtext("Date"),
+                        [
+                            (sub.findtext("TaxPercent"), sub.findtext("Amount"))
+                            for sub in payment.findall("SubTotals")
+                        ],
+                    )
+                )
+                continue
+            result.append(
+                (
+                    node.findtext("Date"),
+                    node.findtext("CategoryCode"),
+                    node.findtext("TaxExclusiveAmount"),
+                    node.findtext("TaxTotal"),
+                    node.findtext("TransactionsCount"),
+                    [
+                        (
+                            sub.findtext("TaxPercent"),
+                            sub.findtext("TaxableAmount"),
+                            sub.findtext("TaxTotal"),
+                        )
+                        for sub in node.findall("TaxSubtotal")
+                    ],
+                )
+            )
+        return result
+
+    def test_sales_aggregated_per_day_category_and_rate(self):
+        """10.3 per day, category and rate, from the invoice lines: goods and services of
+        several invoices summed, counted once per invoice; a line without tax is TNT1; a
+        credit note negative on its own day; the VAT of each rate equal to the VAT booked
+        (rounded on the total here), the cent of rounding on the largest line."""
+        self.company.tax_calculation_rounding_method = "round_globally"
+        no_tax = self.env["account.tax"]
+        books = self._move(
+            self.private,
+            [
+                (self.book, 1, 1.01, self.tax_55),
+                (self.book, 1, 1.01, self.tax_55),
+                (self.book, 2, 1.01, self.tax_55),
+            ],
+        )
+        self._move(
+            self.private,
+            [(self.goods, 1, 80.0, self.tax_20), (self.service, 1, 500.0, self.tax_10)],
+        )
+        services = self._move(
+            self.private,
+            [(self.service, 1, 100.0, self.tax_10), (self.service, 1, 30.0, no_tax)],
+            day=date(2026, 11, 4),
+        )
+        self._refund(services, day=date(2026, 11, 5))
+        # booked on the total: 4.04 x 5.5 % = 0.22, where the lines' own VAT (0.06, 0.06,
+        # 0.11) make 0.23
+        self.assertEqual(books.amount_tax, 0.22)
+        report = self._report()
+        report.action_prepare()
+        self.assertFalse(report.problems)
+        self.assertEqual(
+            self._transactions(report),
+            [
+                (
+                    "20261103",
+                    "TLB1",
+                    "84.04",
+                    "16.22",
+                    "2",
+                    [("5.5", "4.04", "0.22"), ("20", "80.00", "16.00")],
+                ),
+                ("20261103", "TPS1", "500.00", "50.00", "1", [("10", "500.00", "50.00")]),
+                ("20261104", "TNT1", "30.00", "0.00", "1", [("0", "30.00", "0.00")]),
+                ("20261104", "TPS1", "100.00", "10.00", "1", [("10", "100.00", "10.00")]),
+                ("20261105", "TNT1", "-30.00", "0.00", "1", [("0", "-30.00", "0.00")]),
+                ("20261105", "TPS1", "-100.00", "-10.00", "1", [("10", "-100.00", "-10.00")]),
+            ],
+        )
+        # line by line: the cent on the largest line (2.02), the others at their own VAT
+        lines = report.reported_line_ids.filtered(lambda line: line.move_id == books)
+        self.assertEqual(
+            sorted((line.base, line.tax) for line in lines),
+            [(1.01, 0.06), (1.01, 0.06), (2.02, 0.10)],
+        )
+        self.assertEqual(
+            {(line.category, line.vat_category, line.rate) for line in lines},
+            {("TLB1", "S", 5.5)},
+        )
+        untaxed = report.reported_line_ids.filtered(lambda line: not line.move_line_id.tax_ids)
+        self.assertEqual(
+            sorted((line.category, line.vat_category, line.rate, line.base) for line in untaxed),
+            [("TNT1", "E", 0.0, -30.0), ("TNT1", "E", 0.0, 30.0)],
+        )
+        self.assertEqual(
+            [(row["rate"], row["report"], row["ledger"]) for row in report.reconciliation],
+            [(0.0, 0.0, 0.0), (5.5, 0.22, 0.22), (10.0, 50.0, 50.0), (20.0, 16.0, 16.0)],
+        )
+        # nothing changed since: no correction to make
+        self.assertFalse(report._billing_ereport_changed())
+        self._move(self.private, [(self.goods, 1, 10.0, self.tax_20)], day=date(2026, 11, 6))
+        self.assertTrue(report._billing_ereport_changed())
+
+    def test_rate_the_platform_refuses_names_the_sale(self):
+        tax_15 = self.tax_20.copy({"name": "TVA 15 %", "amount": 15.0})
+        self._move(self.private, [(self.goods, 1, 80.0, self.tax_20)])
+        odd = self._move(self.private, [(self.goods, 1, 100.0, tax_15)])
+        report = self._report()
+        report.action_prepare()
+        self.assertEqual(report.state, "to_prepare")
+        self.assertIn(odd.name, report.problems)
+        self.assertIn("G1.24", report.problems)
+        self.assertNotIn(odd, report.line_ids.move_id)
+        self.assertFalse(report.file)
 
     def test_credit_note_of_foreign_sale_carries_its_invoice(self):
         eu = self._move(
@@ -309,6 +432,33 @@ class TestEreport(BillingPaCase):
         self.assertFalse(december.problems)
         # the known rule bug G1.16 on negative amounts (France_RFE #60) is tolerated, shown
         self.assertIn("G1.16", december.tolerated)
+
+    def test_payments_summed_per_day_and_rate(self):
+        """10.4 per payment day and rate: the parts of the payments due on receipt (the
+        services' share, tax included) of several invoices summed."""
+        services = self._move(self.private, [(self.service, 2, 500.0, self.tax_10)])
+        mixed = self._move(
+            self.private,
+            [(self.service, 1, 200.0, self.tax_20), (self.goods, 1, 80.0, self.tax_20)],
+        )
+        self._pay(services, date(2026, 11, 10))
+        self._pay(mixed, date(2026, 11, 10), amount=168.0)  # half: 120 of services
+        self._pay(mixed, date(2026, 11, 12), amount=168.0)
+        report = self._report("payments")
+        report.action_prepare()
+        self.assertFalse(report.problems)
+        self.assertEqual(
+            self._transactions(report, "PaymentsReport"),
+            [
+                ("20261110", [("10", "1100.00"), ("20", "120.00")]),
+                ("20261112", [("20", "120.00")]),
+            ],
+        )
+        # each payment split by the 212's own computation
+        for line in report.reported_line_ids:
+            move = line.move_id
+            amounts = move._billing_pa_received_amounts(line.partial_id.amount)
+            self.assertIn((line.rate, line.amount), [(a["rate"], a["amount"]) for a in amounts])
 
     # sending ---------------------------------------------------------------------------
     def test_send_through_the_queue(self):

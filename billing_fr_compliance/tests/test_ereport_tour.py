@@ -57,3 +57,11 @@ class TestEreportTour(BillingFrCommon, FrenchTourCase):
         )
         self.assertEqual(self.report.state, "ready")
         self.assertEqual(self.report.flow_ids.flow_syntax, "FRR")
+        # its title in the reader's language, whoever created it
+        self.assertEqual(
+            self.report.with_context(lang="fr_FR").display_name,
+            "Ventes du 01/11/2026 au 30/11/2026",
+        )
+        self.assertEqual(
+            self.report.with_context(lang="en_US").display_name, "Sales 11/01/2026 – 11/30/2026"
+        )

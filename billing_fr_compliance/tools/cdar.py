@@ -589,7 +589,7 @@ def check_schematron(xml):
     if safe_xml.has_doctype(xml):  # Saxon would resolve the entities it declares
         return [_fired("DOCTYPE", safe_xml.DOCTYPE_MESSAGE, "xml")]
     with facturx_check._lock:  # one Saxon processor per process, shared with Factur-X checks
-        processor = facturx_check._executables()["processor"]
+        processor = facturx_check.processor()
         if "xslt" not in _cache:
             _cache["xslt"] = processor.new_xslt30_processor().compile_stylesheet(
                 stylesheet_file=_resource(XSLT_FILE)

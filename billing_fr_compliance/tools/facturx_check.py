@@ -40,16 +40,24 @@ _compiled = {}
 atexit.register(_compiled.clear)
 
 
-def _executables():
-    """The compiled schematron stylesheets, compiled at the first call of the process."""
-    if not _compiled:
+def processor():
+    """The Saxon processor of the process (created at the first call), shared by every
+    check: Factur-X, CDAR, FRR. Call it holding ``_lock``."""
+    if "processor" not in _compiled:
         from saxonche import PySaxonProcessor  # heavy import, on demand
 
-        processor = PySaxonProcessor(license=False)
-        xslt = processor.new_xslt30_processor()
-        _compiled["processor"] = processor
+        _compiled["processor"] = PySaxonProcessor(license=False)
+    return _compiled["processor"]
+
+
+def _executables():
+    """The compiled Factur-X schematron stylesheets, compiled at the first call of the
+    process (not by the CDAR and FRR checks, which only need the processor)."""
+    if any(key not in _compiled for key in STYLESHEETS):
+        xslt = processor().new_xslt30_processor()
         for key, path in STYLESHEETS.items():
-            _compiled[key] = xslt.compile_stylesheet(stylesheet_file=path)
+            if key not in _compiled:
+                _compiled[key] = xslt.compile_stylesheet(stylesheet_file=path)
     return _compiled
 
 

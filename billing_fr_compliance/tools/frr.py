@@ -421,7 +421,7 @@ def check_schematron(xml):
     root = _root(xml)
     text = etree.tostring(root, encoding="unicode")
     with facturx_check._lock:  # one Saxon processor per process, shared with Factur-X, CDAR
-        processor = facturx_check._executables()["processor"]
+        processor = facturx_check.processor()
         if "xslt" not in _cache:
             _cache["xslt"] = processor.new_xslt30_processor().compile_stylesheet(
                 stylesheet_file=_resource(XSLT_FILE)
