@@ -42,9 +42,9 @@ import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 import billing_dunning_run as dunning_bench  # noqa: E402
+from common import french_company, start_odoo  # noqa: E402
 
 CHUNK = 500
 
@@ -82,23 +82,9 @@ def main():
 
     import odoo
     from odoo import api
-    from odoo.tools import config
 
-    odoo_root = os.path.dirname(os.path.dirname(odoo.__file__))
-    config.parse_config(
-        [
-            "-d",
-            args.db,
-            "--addons-path",
-            f"{odoo_root}/odoo/addons,{odoo_root}/addons,{ROOT}",
-            "--log-level",
-            "warn",
-            "--db_host",
-            os.environ.get("PGHOST", "127.0.0.1"),
-        ]
-    )
+    registry = start_odoo(args.db, "--db_host", os.environ.get("PGHOST", "127.0.0.1"))
     threading.current_thread().testing = True
-    registry = odoo.modules.registry.Registry(args.db)
     with registry.cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})
         name = f"Bench Boutique SAS ({args.count})"
@@ -139,25 +125,7 @@ def build(env, args, name):
     from odoo import Command
     from odoo.tools import SQL
 
-    company = env["res.company"].create(
-        {
-            "name": name,
-            "country_id": env.ref("base.fr").id,
-            "street": "12 rue de la République",
-            "zip": "69002",
-            "city": "Lyon",
-            "siren": "820419653",
-            "vat": "FR80820419653",
-            "fr_legal_form": "SAS",
-            "fr_share_capital": 50000,
-            "fr_rcs_kind": "rcs",
-            "fr_rcs_city": "Lyon",
-            "fr_gate_mode": "off",
-            "billing_ereport_regime": "quarterly",
-        }
-    )
-    env = env(context={"allowed_company_ids": [company.id]})
-    env["account.chart.template"].try_loading("fr", company, install_demo=False)
+    env, company = french_company(env, name, fr_gate_mode="off", billing_ereport_regime="quarterly")
     # payments reconciled at once with their invoice (an outstanding receipts account, as
     # Odoo's own tests set): each payment gives a reconciliation, hence 10.4 lines
     bank = env["account.journal"].search(

@@ -16,7 +16,9 @@ import os
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import french_company, start_odoo
+
 CHUNK = 50
 
 
@@ -28,39 +30,10 @@ def main():
 
     import odoo
     from odoo import Command, api
-    from odoo.tools import config
 
-    odoo_root = os.path.dirname(os.path.dirname(odoo.__file__))
-    config.parse_config(
-        [
-            "-d",
-            args.db,
-            "--addons-path",
-            f"{odoo_root}/odoo/addons,{odoo_root}/addons,{ROOT}",
-            "--log-level",
-            "warn",
-        ]
-    )
-    registry = odoo.modules.registry.Registry(args.db)
+    registry = start_odoo(args.db)
     with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
-        company = env["res.company"].create(
-            {
-                "name": "Bench Atelier SAS",
-                "country_id": env.ref("base.fr").id,
-                "street": "12 rue de la République",
-                "zip": "69002",
-                "city": "Lyon",
-                "siren": "820419653",
-                "vat": "FR80820419653",
-                "fr_legal_form": "SAS",
-                "fr_share_capital": 50000,
-                "fr_rcs_kind": "rcs",
-                "fr_rcs_city": "Lyon",
-            }
-        )
-        env = env(context={"allowed_company_ids": [company.id]})
-        env["account.chart.template"].try_loading("fr", company, install_demo=False)
+        env, company = french_company(api.Environment(cr, odoo.SUPERUSER_ID, {}))
         customer = env["res.partner"].create(
             {
                 "name": "Bâtiments Martin SARL",

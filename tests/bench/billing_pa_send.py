@@ -39,7 +39,9 @@ import sys
 import threading
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import ROOT, french_company, start_odoo
+
 CHUNK = 50
 
 
@@ -65,47 +67,18 @@ def main():
         print("Prism is not installed (var/prism, see .ci/run): nothing to measure")
         return 1
 
-    import odoo
-    from odoo import Command, api
-    from odoo.tools import config
-
-    odoo_root = os.path.dirname(os.path.dirname(odoo.__file__))
-    config.parse_config(
-        [
-            "-d",
-            args.db,
-            "--addons-path",
-            f"{odoo_root}/odoo/addons,{odoo_root}/addons,{ROOT}",
-            "--log-level",
-            "warn",
-        ]
-    )
     import logging
 
+    import odoo
+    from odoo import Command, api
+
+    registry = start_odoo(args.db)
     # wkhtmltopdf without patched Qt warns at every PDF that it ignores the header switches
     logging.getLogger("odoo.addons.base.models.ir_actions_report").setLevel(logging.ERROR)
     # the queue commits between chunks; here everything stays in one transaction
     threading.current_thread().testing = True
-    registry = odoo.modules.registry.Registry(args.db)
     with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
-        company = env["res.company"].create(
-            {
-                "name": "Bench Atelier SAS",
-                "country_id": env.ref("base.fr").id,
-                "street": "12 rue de la République",
-                "zip": "69002",
-                "city": "Lyon",
-                "siren": "820419653",
-                "vat": "FR80820419653",
-                "fr_legal_form": "SAS",
-                "fr_share_capital": 50000,
-                "fr_rcs_kind": "rcs",
-                "fr_rcs_city": "Lyon",
-            }
-        )
-        env = env(context={"allowed_company_ids": [company.id]})
-        env["account.chart.template"].try_loading("fr", company, install_demo=False)
+        env, company = french_company(api.Environment(cr, odoo.SUPERUSER_ID, {}))
         env["ir.config_parameter"].set_param("billing_fr_compliance.pa_use_queue_job", "0")
         env["ir.config_parameter"].set_param("report.url", "http://127.0.0.1:9")
         platform = env["billing.pa.platform"].create(
