@@ -8,7 +8,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, MissingError
 from odoo.tests import new_test_user
 
-# the columns of the role matrix (MATRIX of test_security.py, "Security" table of README.md)
+# the columns of the role matrix (MATRIX of test_security.py, table of docs/security.md)
 ROLES = ("internal", "billing_user", "billing_manager", "stock_user", "portal")
 OPERATIONS = (("r", "read"), ("w", "write"), ("c", "create"), ("d", "unlink"))
 

@@ -14,7 +14,7 @@ from .security_common import (
     unchecked_relations,
 )
 
-# The "Security" table of README.md: per model, what each role may do (r read, w write,
+# The table of docs/security.md: per model, what each role may do (r read, w write,
 # c create, d delete; "-" nothing). Roles: internal user, billing user (Accounting:
 # Invoicing), billing manager (Accounting: Administrator), stock user (Inventory: User),
 # portal user.
