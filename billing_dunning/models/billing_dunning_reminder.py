@@ -193,13 +193,20 @@ class BillingDunningReminder(models.Model):
         # the company's own accounts, printed on its invoices: read whoever prints
         bank = self.line_ids.move_id.sudo().partner_bank_id[:1]
         if not bank:
-            key = ("bank_journal", company.id)
-            if memo is not None and key in memo:
-                return memo[key]
-            bank = self._dunning_company_bank_account()
-            if memo is not None:
-                memo[key] = bank
+            bank = self._dunning_memo(
+                memo, ("bank_journal", company.id), self._dunning_company_bank_account
+            )
         return bank
+
+    @staticmethod
+    def _dunning_memo(memo, key, compute):
+        """``compute()``, kept in ``memo`` under ``key`` for the other reminders of a batch
+        (no ``memo``: computed each time)."""
+        if memo is None:
+            return compute()
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]
 
     def _dunning_company_bank_account(self):
         """A bank journal's account, else the company's first."""
@@ -228,19 +235,18 @@ class BillingDunningReminder(models.Model):
         self.ensure_one()
         if "payment.provider" not in self.env:
             return False
-        key = ("online", self.company_id.id)
-        if memo is not None and key in memo:
-            return memo[key]
-        online = bool(
-            self.env["payment.provider"]
-            .sudo()
-            .search_count(
-                [("company_id", "=", self.company_id.id), ("state", "!=", "disabled")], limit=1
-            )
+        return self._dunning_memo(
+            memo,
+            ("online", self.company_id.id),
+            lambda: bool(
+                self.env["payment.provider"]
+                .sudo()
+                .search_count(
+                    [("company_id", "=", self.company_id.id), ("state", "!=", "disabled")],
+                    limit=1,
+                )
+            ),
         )
-        if memo is not None:
-            memo[key] = online
-        return online
 
     def _dunning_payment_info(self, memo=None):
         """The how-to-pay data of this reminder, as plain data (``memo``: see

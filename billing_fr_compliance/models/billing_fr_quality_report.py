@@ -252,8 +252,10 @@ class BillingFrQualityReport(models.Model):
         the whole query (docs/benchmarks.md, issue 22). Only for these queries: the setting
         is back to the server's once they ran (and a failed transaction drops it anyway)."""
         self.env.cr.execute(SQL("SET LOCAL jit = off"))
-        yield
-        self.env.cr.execute(SQL("SET LOCAL jit TO DEFAULT"))
+        try:
+            yield
+        finally:
+            self.env.cr.execute(SQL("SET LOCAL jit TO DEFAULT"))
 
     @api.model
     def _read_group(self, domain, groupby=(), aggregates=(), *args, **kwargs):
